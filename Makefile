@@ -1,0 +1,34 @@
+# Two commands set everything up from a fresh clone: `make book` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: book test lint bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## book: build the static site into _build/html, executing every chapter
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+## lint: ruff over the library, tests, benchmarks and the site extension
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks book/_ext
+	$(BIN)/ruff format --check lib tests benchmarks book/_ext
+
+## test: lint, build the book (warnings are errors), then run the whole test suite
+test: lint book
+	$(BIN)/python -m pytest
+
+## bench: build time, library throughput and page weight
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build

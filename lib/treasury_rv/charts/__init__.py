@@ -1,0 +1,229 @@
+"""Charts for the book: one Altair theme, offline rendering, controls and chart builders.
+
+Call :func:`enable` once at the top of a chapter. It registers and enables the book's theme
+and, while the static site is being built, a renderer that writes each chart as a ``<div>``
+plus its Vega-Lite spec as JSON; the site's own script (served from ``_static/``) draws every
+such chart with the Vega bundle shipped with the site, so no page loads anything from another
+host. In a live kernel Altair's own renderer is kept.
+
+The theme uses the Okabe–Ito palette (distinguishable with the common colour-vision
+deficiencies); the site's script swaps in a lighter variant of the same hues in dark mode.
+
+Builders for a chapter's charts live in submodules named after the market idea they draw
+(:mod:`treasury_rv.charts.leverage`, :mod:`treasury_rv.charts.basis`); each takes tidy
+DataFrames from the numeric modules and returns an Altair chart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+
+from treasury_rv._site import building_static_site
+
+__all__ = [
+    "PALETTE",
+    "THEME_NAME",
+    "caption_source",
+    "enable",
+    "select",
+    "slider",
+    "theme_config",
+]
+
+THEME_NAME = "treasury_rv"
+RENDERER_NAME = "treasury_rv_static"
+
+#: Okabe–Ito colours without black, in the order series are coloured.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermilion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+)
+
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+_chart_numbers = itertools.count(1)
+
+
+def theme_config() -> dict[str, Any]:
+    """Return the book's Vega-Lite configuration (light mode; the site adapts it to dark mode).
+
+    Returns
+    -------
+    dict
+        A Vega-Lite top-level ``config`` object: transparent background, system fonts,
+        Okabe–Ito categorical range, responsive width.
+    """
+    return {
+        "config": {
+            "background": None,
+            "font": _FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "range": {"category": list(PALETTE)},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": "normal",
+                "gridOpacity": 0.5,
+            },
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+        }
+    }
+
+
+def _spec_html(spec: dict[str, Any]) -> str:
+    """Return the static-site HTML for one chart: a target ``<div>`` and its JSON spec."""
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
+    chart_id = f"trv-chart-{next(_chart_numbers)}-{digest}"
+    # "</" would close the <script> element early; JSON allows the escaped form.
+    payload = payload.replace("</", "<\\/")
+    return (
+        f'<div class="trv-chart" id="{chart_id}" role="figure"'
+        f' aria-label="{html.escape(_description(spec), quote=True)}"></div>'
+        f'<script type="application/json" class="trv-chart-spec" data-target="{chart_id}">'
+        f"{payload}</script>"
+    )
+
+
+def _description(spec: dict[str, Any]) -> str:
+    """Return a chart's accessible description: its ``description`` or title text."""
+    if spec.get("description"):
+        return str(spec["description"])
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title) or "Interactive chart"
+
+
+def _static_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
+    """Altair renderer for the static site (see :func:`enable`)."""
+    return {"text/html": _spec_html(spec), "text/plain": "<interactive chart>"}
+
+
+def enable() -> None:
+    """Enable the book's theme, and its offline renderer while the static site is built.
+
+    Examples
+    --------
+    >>> from treasury_rv import charts
+    >>> charts.enable()
+    """
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme_config)
+    alt.theme.enable(THEME_NAME)
+    if building_static_site():
+        alt.renderers.register(RENDERER_NAME, _static_renderer)
+        alt.renderers.enable(RENDERER_NAME)
+
+
+def slider(
+    name: str, *, start: float, stop: float, step: float, value: float, label: str
+) -> alt.Parameter:
+    """Return an Altair parameter bound to a range slider shown under the chart.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in expressions (a valid JavaScript identifier).
+    start, stop, step : float
+        Slider range and increment, in the units of the quantity it controls.
+    value : float
+        Initial value; must lie in ``[start, stop]``.
+    label : str
+        Text shown beside the slider, with units (e.g. ``"Haircut (%)"``).
+
+    Examples
+    --------
+    >>> haircut = slider("haircut_pct", start=0.5, stop=10, step=0.5, value=2, label="Haircut (%)")
+    """
+    if not name.isidentifier():
+        raise ValueError(f"name must be a valid identifier, got {name!r}")
+    if not start < stop:
+        raise ValueError(f"start must be below stop, got start={start!r}, stop={stop!r}")
+    if not step > 0:
+        raise ValueError(f"step must be positive, got {step!r}")
+    if not start <= value <= stop:
+        raise ValueError(f"value must lie in [start, stop] = [{start}, {stop}], got {value!r}")
+    return alt.param(
+        name=name,
+        value=value,
+        bind=alt.binding_range(min=start, max=stop, step=step, name=f"{label} "),
+    )
+
+
+def select(
+    name: str,
+    options: Sequence[Any],
+    *,
+    value: Any,
+    label: str,
+    labels: Sequence[str] | None = None,
+) -> alt.Parameter:
+    """Return an Altair parameter bound to a drop-down select shown under the chart.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in expressions (a valid JavaScript identifier).
+    options : sequence
+        The values the parameter can take.
+    value : object
+        Initial value; one of ``options``.
+    label : str
+        Text shown beside the control.
+    labels : sequence of str, optional
+        Display text for each option (defaults to the options themselves).
+
+    Examples
+    --------
+    >>> contract = select("contract", ["TU", "FV", "TY"], value="TY", label="Contract")
+    """
+    if not name.isidentifier():
+        raise ValueError(f"name must be a valid identifier, got {name!r}")
+    options = list(options)
+    if value not in options:
+        raise ValueError(f"value must be one of options {options!r}, got {value!r}")
+    if labels is not None and len(labels) != len(options):
+        raise ValueError(
+            f"labels must have one entry per option ({len(options)}), got {len(labels)}"
+        )
+    binding = alt.binding_select(
+        options=options, labels=list(labels) if labels else None, name=f"{label} "
+    )
+    return alt.param(name=name, value=value, bind=binding)
+
+
+def caption_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
+    """Return ``chart`` with a source line under it, in the chart itself (kept on export).
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any top-level Altair chart.
+    source : str
+        The source or model note, e.g. ``"Source: FRED DGS10"`` or
+        ``"Illustrative model; parameters in the text"``.
+    """
+    if not source.strip():
+        raise ValueError("source must not be empty")
+    return chart.properties(
+        title=alt.TitleParams(
+            text=source, orient="bottom", anchor="start", fontSize=11, fontWeight="normal"
+        )
+    )

@@ -1,0 +1,126 @@
+"""The book's chart theme, offline renderer and controls; the live-panel fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from treasury_rv import charts, widgets
+from treasury_rv._site import STATIC_SITE_ENV
+
+
+@pytest.fixture
+def static_site(monkeypatch):
+    monkeypatch.setenv(STATIC_SITE_ENV, "1")
+    charts.enable()
+    yield
+    alt.renderers.enable("default")
+
+
+def small_chart():
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [1.0, 4.0, 9.0]})
+    h = charts.slider("h", start=0.5, stop=10, step=0.5, value=2, label="Haircut (%)")
+    return (
+        alt.Chart(df, description="test chart")
+        .mark_line()
+        .encode(x="x:Q", y="z:Q")
+        .transform_calculate(z="datum.y * h")
+        .add_params(h)
+    )
+
+
+def test_static_renderer_writes_div_and_spec_without_cdn(static_site):
+    bundle = small_chart()._repr_mimebundle_()
+    page = bundle["text/html"]
+    match = re.search(r'<div class="trv-chart" id="([^"]+)"', page)
+    assert match, page[:200]
+    spec_text = re.search(r'data-target="' + match.group(1) + r'">(.*)</script>', page).group(1)
+    spec = json.loads(spec_text.replace("<\\/", "</"))
+    assert spec["params"][0]["bind"]["input"] == "range"
+    assert spec["config"]["range"]["category"] == list(charts.PALETTE)
+    assert "cdn" not in page.lower() and "<script src" not in page
+    assert 'aria-label="test chart"' in page
+
+
+def test_chart_ids_are_unique_and_script_cannot_be_closed_early(static_site):
+    df = pd.DataFrame({"label": ["</script><b>x</b>"], "v": [1]})
+    chart = alt.Chart(df).mark_bar().encode(x="v:Q", y="label:N")
+    first = chart._repr_mimebundle_()["text/html"]
+    second = chart._repr_mimebundle_()["text/html"]
+    assert first.count("</script>") == 1
+    ids = [re.search(r'id="([^"]+)"', h).group(1) for h in (first, second)]
+    assert ids[0] != ids[1]
+
+
+def test_theme_is_enabled_without_static_renderer_in_a_live_kernel(monkeypatch):
+    monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
+    alt.renderers.enable("default")
+    charts.enable()
+    assert alt.theme.active == charts.THEME_NAME
+    assert alt.renderers.active == "default"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(start=5, stop=1, step=1, value=2, label="x"), "start"),
+        (dict(start=0, stop=1, step=0, value=0.5, label="x"), "step"),
+        (dict(start=0, stop=1, step=0.1, value=2, label="x"), "value"),
+    ],
+)
+def test_slider_rejects_bad_ranges(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        charts.slider("s", **kwargs)
+
+
+def test_controls_need_identifier_names_and_valid_values():
+    with pytest.raises(ValueError, match="name"):
+        charts.slider("two words", start=0, stop=1, step=0.1, value=0.5, label="x")
+    with pytest.raises(ValueError, match="value"):
+        charts.select("c", ["TU", "TY"], value="US", label="Contract")
+    with pytest.raises(ValueError, match="labels"):
+        charts.select("c", ["TU", "TY"], value="TU", label="Contract", labels=["2-year"])
+    with pytest.raises(ValueError, match="source"):
+        charts.caption_source(small_chart(), "  ")
+
+
+def test_live_panel_is_a_note_on_the_static_site(monkeypatch):
+    monkeypatch.setenv(STATIC_SITE_ENV, "1")
+    note = widgets.panel(
+        lambda haircut_pct: 100 / haircut_pct,
+        {"haircut_pct": widgets.Control("Haircut (%)", 0.5, 10, 0.5, 2)},
+        title="Maximum leverage",
+        note="It shows 1/haircut.",
+    )
+    assert isinstance(note, widgets.LiveNote)
+    assert "trv-live-note" in note._repr_html_() and "Maximum leverage" in note._repr_html_()
+
+
+def test_live_panel_recomputes_when_a_slider_moves(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
+    seen = []
+    box = widgets.panel(
+        lambda haircut_pct: seen.append(haircut_pct) or 100 / haircut_pct,
+        {"haircut_pct": widgets.Control("Haircut (%)", 0.5, 10, 0.5, 2)},
+        title="Maximum leverage",
+        note="It shows 1/haircut.",
+    )
+    slider = box.children[1]
+    slider.value = 4
+    assert seen == [2, 4]
+
+
+def test_panel_rejects_bad_controls():
+    with pytest.raises(ValueError, match="controls"):
+        widgets.panel(lambda: 0, {}, title="t", note="n")
+    with pytest.raises(TypeError, match="controls"):
+        widgets.panel(lambda x: x, {"x": (0, 1)}, title="t", note="n")
+    with pytest.raises(TypeError, match="compute"):
+        widgets.panel(3, {"x": widgets.Control("x", 0, 1, 0.1, 0.5)}, title="t", note="n")
+    with pytest.raises(ValueError, match="value"):
+        widgets.Control("x", 0, 1, 0.1, 2)
