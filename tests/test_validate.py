@@ -60,3 +60,9 @@ def test_real_numbers_only():
         v.as_real(True, "equity")
     with pytest.raises(TypeError, match="prices"):
         v.as_float_array(["a"], "prices")
+
+
+def test_fraction_may_allow_zero():
+    assert float(v.check_fraction(0.0, "haircut", allow_zero=True)) == 0.0
+    with pytest.raises(ValueError, match=r"haircut must be in \[0, 1\)"):
+        v.check_fraction(-0.01, "haircut", allow_zero=True)

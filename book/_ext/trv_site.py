@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jupytext
 import vl_convert
+
 from treasury_rv._site import STATIC_SITE_ENV
 
 VEGA_BUNDLE = "vega/vega-bundle.js"

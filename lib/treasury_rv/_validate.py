@@ -50,14 +50,16 @@ def as_real(value: object, name: str) -> float:
 
 def as_float_array(value: object, name: str) -> np.ndarray:
     """Return ``value`` as a finite float array (0-d for a scalar), or raise naming ``name``."""
-    if isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be a real number or an array of them, got a bool")
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
+        raw = np.asarray(value)
+    except ValueError as err:  # ragged nested sequences
+        raise TypeError(f"{name} must be a real number or an array of them") from err
+    if raw.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be a real number or an array of them, got {type(value).__name__}"
-        ) from err
+            f" {value!r:.60}"
+        )
+    arr = raw.astype(float)
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0] if arr.ndim else arr
         raise ValueError(f"{name} must be finite, got {float(bad)!r}")
@@ -89,13 +91,20 @@ def check_positive(value: object, name: str) -> np.ndarray:
     return arr
 
 
-def check_fraction(value: object, name: str) -> np.ndarray:
-    """Check a fraction strictly inside (0, 1), such as a haircut; return it as an array."""
+def check_fraction(value: object, name: str, *, allow_zero: bool = False) -> np.ndarray:
+    """Check a fraction in (0, 1), or [0, 1) with ``allow_zero``; return it as an array.
+
+    A haircut that sets leverage (1/haircut) must be above zero; a haircut on a repo loan
+    that is simply marked to market may be zero, as most bilateral Treasury repo is.
+    """
     arr = as_float_array(value, name)
-    if np.any((arr <= 0) | (arr >= 1)):
-        bad = arr[(arr <= 0) | (arr >= 1)].ravel()[0] if arr.ndim else arr
+    below = (arr < 0) if allow_zero else (arr <= 0)
+    outside = below | (arr >= 1)
+    if np.any(outside):
+        bad = arr[outside].ravel()[0] if arr.ndim else arr
         hint = " (give 2% as 0.02)" if float(bad) >= 1 else ""
-        raise ValueError(f"{name} must be strictly between 0 and 1{hint}, got {float(bad)!r}")
+        interval = "in [0, 1)" if allow_zero else "strictly between 0 and 1"
+        raise ValueError(f"{name} must be {interval}{hint}, got {float(bad)!r}")
     return arr
 
 

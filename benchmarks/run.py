@@ -1,0 +1,139 @@
+"""Benchmarks: cold build time, library throughput on arrays, and page weight.
+
+Run with ``make bench`` (or ``python benchmarks/run.py [--skip-build]``). Prints one line per
+figure with its target and writes ``benchmarks/results.json``. These are measurements, not tests:
+nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from treasury_rv import bonds, delivery, futures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def best_ms(fn, repeat: int = 7) -> float:
+    """Best wall time of ``repeat`` calls, in milliseconds (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * min(times)
+
+
+def bond_throughput() -> dict[str, float]:
+    """Clean price and yield for 100,000 yields of one bond."""
+    bond = bonds.Treasury(0.0425, dt.date(2034, 11, 15))
+    settle = dt.date(2025, 4, 2)
+    ytm = np.linspace(0.0, 0.10, 100_000)
+    prices = bonds.clean_price(bond, settle, ytm)
+    return {
+        "clean_price_100k_ms": best_ms(lambda: bonds.clean_price(bond, settle, ytm)),
+        "yield_to_maturity_100k_ms": best_ms(lambda: bonds.yield_to_maturity(bond, settle, prices)),
+    }
+
+
+def basket_throughput() -> dict[str, float]:
+    """Basket table and CTD grid for a 15-bond TY basket × 201 parallel yield shifts."""
+    settle, delivery_date = dt.date(2025, 4, 2), dt.date(2025, 6, 30)
+    candidates = [
+        bonds.Treasury(0.01 + 0.0025 * i, m, issue_date=dt.date(m.year - 10, m.month, m.day))
+        for i, m in enumerate(dt.date(2032 + k // 4, 2 + 3 * (k % 4), 15) for k in range(16))
+    ]
+    basket = [b for b in candidates if futures.is_deliverable(b, "TYM25")][:15]
+    yields = np.full(len(basket), 0.042)
+    prices = np.array(
+        [bonds.clean_price(b, settle, y) for b, y in zip(basket, yields, strict=True)]
+    )
+    shifts = np.linspace(-200, 200, 201)
+
+    def table():
+        return futures.basket_table(basket, prices, 111.0, "TYM25", settle, delivery_date, 0.043)
+
+    def grid():
+        return delivery.ctd_grid(
+            basket, yields, None, "TYM25", settle, delivery_date, 0.043, shifts
+        )
+
+    return {
+        "basket_size": len(basket),
+        "basket_table_ms": best_ms(table),
+        "ctd_grid_201_shifts_ms": best_ms(grid),
+    }
+
+
+def cold_build() -> float:
+    """Seconds for `jupyter-book build` of a fresh copy of the tracked files (no cache)."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in tracked:
+            target = Path(tmp, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        jb = Path(sys.executable).with_name("jupyter-book")
+        start = time.perf_counter()
+        subprocess.run([str(jb), "build", tmp, "-W", "-n", "--keep-going", "-q"], check=True)
+        return time.perf_counter() - start
+
+
+def page_weights() -> dict[str, int]:
+    """Bytes of each chapter page: its HTML (with the charts' inline data) and its own images."""
+    site = ROOT / "_build" / "html"
+    weights = {}
+    for page in sorted((site / "chapters").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        images = re.findall(r'src="\.\./(_images/[^"]+)"', html)
+        weights[page.name] = page.stat().st_size + sum(
+            (site / img).stat().st_size for img in set(images)
+        )
+    return weights
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
+    args = parser.parse_args()
+    results: dict[str, object] = {}
+    results.update(bond_throughput())
+    results.update(basket_throughput())
+    if not args.skip_build:
+        results["cold_build_s"] = cold_build()
+    if (ROOT / "_build" / "html" / "chapters").is_dir():
+        results["page_bytes"] = page_weights()
+    targets = {
+        "clean_price_100k_ms": "≤ 20 ms",
+        "yield_to_maturity_100k_ms": "≤ 20 ms",
+        "basket_table_ms": "(with the grid) ≤ 20 ms",
+        "ctd_grid_201_shifts_ms": "(with the table) ≤ 20 ms",
+        "cold_build_s": "≤ 60 s",
+    }
+    for key, value in results.items():
+        if key == "page_bytes":
+            for page, size in value.items():
+                print(f"page {page:<28} {size / 1e6:8.3f} MB   target ≤ 1.5 MB")
+        elif isinstance(value, float):
+            print(f"{key:<33} {value:8.2f}      target {targets.get(key, '')}")
+        else:
+            print(f"{key:<33} {value!s:>8}")
+    (Path(__file__).parent / "results.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1283 @@
+r"""US Treasury futures: contracts, conversion factors, the basis, carry and implied repo.
+
+The cash-futures basis in the arithmetic of CME and Burghardt & Belton, *The Treasury Bond
+Basis*:
+
+- gross basis = clean price - futures price x conversion factor;
+- carry = coupon income - repo cost over the days from settlement to delivery;
+- net basis = gross basis - carry;
+- implied repo rate = the financing rate at which buying the bond, repo-financing it and
+  delivering it into the futures breaks even. The bond with the highest implied repo rate is the
+  cheapest to deliver (CTD).
+
+Money-market convention throughout: repo and implied repo are simple ACT/360 rates. A coupon
+paid between settlement and delivery is taken to be reinvested (or to pay down the repo loan)
+at the same rate until delivery. With coupons :math:`c_k` paid on :math:`t_k`, full price
+:math:`P_f = P + AI_s`, :math:`d` days to delivery and :math:`d_k` days from :math:`t_k` to
+delivery, the forward clean price at repo rate :math:`r` is
+
+.. math::
+
+    P_{fwd}(r) = P_f (1 + r d / 360) - \sum_k c_k (1 + r d_k / 360) - AI_d,
+
+carry is :math:`P - P_{fwd}(r)`, net basis is :math:`P_{fwd}(r) - F \cdot CF`, and the implied
+repo rate solves :math:`P_{fwd}(r) = F \cdot CF`:
+
+.. math::
+
+    IRR = \frac{F \cdot CF + AI_d + \sum_k c_k - P_f}{(P_f d - \sum_k c_k d_k) / 360}.
+
+So net basis = :math:`(r - IRR)(P_f d - \sum_k c_k d_k) / 360` exactly, which with no coupon
+in the period is the familiar :math:`(P + AI_s)(r - IRR)\,d/360`.
+
+Units: prices and bases per 100 face (points; the tables also give 32nds), rates as decimals,
+money in dollars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from treasury_rv._validate import (
+    as_date,
+    as_real,
+    check_coupon,
+    check_fraction,
+    check_positive,
+    check_rate,
+)
+from treasury_rv.bonds import Treasury, accrued_interest, dv01, yield_to_maturity
+from treasury_rv.dates import (
+    add_business_days,
+    add_months,
+    last_business_day,
+    next_coupon_date,
+)
+
+__all__ = [
+    "SPECS",
+    "ContractSpec",
+    "FuturesContract",
+    "basis_position_path",
+    "basis_shock_path",
+    "basket_table",
+    "carry",
+    "check_deliverable",
+    "contract",
+    "conversion_factor",
+    "forward_price",
+    "futures_dv01",
+    "gross_basis",
+    "hedge_contracts",
+    "hedge_ratio",
+    "implied_repo_rate",
+    "invoice_price",
+    "is_deliverable",
+    "net_basis",
+]
+
+#: Notional coupon of every CBOT Treasury contract (decimal): the yield the conversion factor
+#: prices a bond at.
+NOTIONAL_COUPON = 0.06
+
+#: Delivery month letters (futures month codes) and the months they stand for.
+DELIVERY_MONTHS = {"H": 3, "M": 6, "U": 9, "Z": 12}
+
+
+# --------------------------------------------------------------------------------------------
+# Contract specifications
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """Specification of one CBOT Treasury futures contract (cmegroup.com contract specs).
+
+    Attributes
+    ----------
+    root : str
+        Contract root, e.g. ``"TY"``.
+    name : str
+        Contract name.
+    face : int
+        Face value at maturity of one contract, dollars.
+    tick : float
+        Minimum price fluctuation of an outright, points per 100.
+    cf_family : {"note", "bond"}
+        Conversion-factor rounding: ``"note"`` counts remaining whole months (TU, Z3N, FV),
+        ``"bond"`` rounds them down to a quarter (TY, TN, US, UB).
+    last_trading_offset : int
+        Last trading day = this many business days before the month's last business day
+        (0 for TU, Z3N, FV; 7 for TY, TN, US, UB).
+    min_remaining_months : int
+        Shortest remaining term of a deliverable bond, months, counted from the first day of the
+        delivery month (inclusive).
+    max_remaining_months : int or None
+        Longest remaining term, months (None: no limit).
+    max_from_month_end : bool
+        Whether the longest remaining term is counted from the last day of the delivery month
+        (TU, Z3N) rather than the first.
+    max_inclusive : bool
+        Whether a bond exactly at the longest remaining term is deliverable (False for US:
+        "less than 25 years").
+    max_original_months : int or None
+        Longest original term (issue to maturity), months (None: no rule). For TN, 120
+        months stands for "original-issue 10-year notes": no older 20- or 30-year bond fits.
+    deliverable : str
+        The deliverable grade in words.
+    """
+
+    root: str
+    name: str
+    face: int
+    tick: float
+    cf_family: Literal["note", "bond"]
+    last_trading_offset: int
+    min_remaining_months: int
+    max_remaining_months: int | None
+    max_from_month_end: bool
+    max_inclusive: bool
+    max_original_months: int | None
+    deliverable: str
+
+
+_FROM_FIRST_DAY = "from the first day of the delivery month"
+
+#: The seven CBOT Treasury contracts by root (face, tick and deliverable grade from the
+#: cmegroup.com contract-specification pages).
+SPECS: dict[str, ContractSpec] = {
+    spec.root: spec
+    for spec in (
+        ContractSpec(
+            root="TU", name="2-Year T-Note", face=200_000, tick=1 / 256, cf_family="note",
+            last_trading_offset=0, min_remaining_months=21, max_remaining_months=24,
+            max_from_month_end=True, max_inclusive=True, max_original_months=63,
+            deliverable=f"original term <= 5y3m; remaining >= 1y9m {_FROM_FIRST_DAY} "
+            "and <= 2y from its last day",
+        ),
+        ContractSpec(
+            root="Z3N", name="3-Year T-Note", face=200_000, tick=1 / 256, cf_family="note",
+            last_trading_offset=0, min_remaining_months=33, max_remaining_months=36,
+            max_from_month_end=True, max_inclusive=True, max_original_months=84,
+            deliverable=f"original term <= 7y; remaining >= 2y9m {_FROM_FIRST_DAY} "
+            "and <= 3y from its last day",
+        ),
+        ContractSpec(
+            root="FV", name="5-Year T-Note", face=100_000, tick=1 / 128, cf_family="note",
+            last_trading_offset=0, min_remaining_months=50, max_remaining_months=None,
+            max_from_month_end=False, max_inclusive=True, max_original_months=63,
+            deliverable=f"original term <= 5y3m; remaining >= 4y2m {_FROM_FIRST_DAY}",
+        ),
+        ContractSpec(
+            root="TY", name="10-Year T-Note", face=100_000, tick=1 / 64, cf_family="bond",
+            last_trading_offset=7, min_remaining_months=78, max_remaining_months=120,
+            max_from_month_end=False, max_inclusive=True, max_original_months=None,
+            deliverable=f"remaining 6y6m to 10y {_FROM_FIRST_DAY}",
+        ),
+        ContractSpec(
+            root="TN", name="Ultra 10-Year T-Note", face=100_000, tick=1 / 64, cf_family="bond",
+            last_trading_offset=7, min_remaining_months=113, max_remaining_months=120,
+            max_from_month_end=False, max_inclusive=True, max_original_months=120,
+            deliverable=f"original-issue 10-year notes; remaining 9y5m to 10y {_FROM_FIRST_DAY}",
+        ),
+        ContractSpec(
+            root="US", name="Treasury Bond", face=100_000, tick=1 / 32, cf_family="bond",
+            last_trading_offset=7, min_remaining_months=180, max_remaining_months=300,
+            max_from_month_end=False, max_inclusive=False, max_original_months=None,
+            deliverable=f"remaining >= 15y and < 25y {_FROM_FIRST_DAY}",
+        ),
+        ContractSpec(
+            root="UB", name="Ultra Treasury Bond", face=100_000, tick=1 / 32, cf_family="bond",
+            last_trading_offset=7, min_remaining_months=300, max_remaining_months=None,
+            max_from_month_end=False, max_inclusive=True, max_original_months=None,
+            deliverable=f"remaining >= 25y {_FROM_FIRST_DAY}",
+        ),
+    )
+}  # fmt: skip
+
+_CODE = re.compile(r"(?P<root>[A-Z0-9]+?)(?P<letter>[FGHJKMNQUVXZ])(?P<yy>\d{2})")
+
+
+@dataclass(frozen=True)
+class FuturesContract:
+    """One delivery month of a Treasury futures contract, e.g. ``TYM25``.
+
+    Attributes
+    ----------
+    code : str
+        Root + month letter + two-digit year.
+    spec : ContractSpec
+        The contract's specification.
+    year, month : int
+        Delivery year and month.
+    month_start : datetime.date
+        First calendar day of the delivery month (the date conversion factors and
+        deliverability count from).
+    month_end : datetime.date
+        Last calendar day of the delivery month.
+    first_delivery_day : datetime.date
+        First business day of the delivery month.
+    last_trading_day : datetime.date
+        TY/TN/US/UB: 7 business days before the month's last business day; TU/Z3N/FV: the
+        month's last business day.
+    last_delivery_day : datetime.date
+        TY/TN/US/UB: the month's last business day; TU/Z3N/FV: the third business day after
+        the last trading day.
+    """
+
+    code: str
+    spec: ContractSpec
+    year: int
+    month: int
+    month_start: dt.date
+    month_end: dt.date
+    first_delivery_day: dt.date
+    last_trading_day: dt.date
+    last_delivery_day: dt.date
+
+
+def contract(code: str | FuturesContract) -> FuturesContract:
+    """Parse a contract code such as ``"TYM25"`` into its delivery calendar and specification.
+
+    Parameters
+    ----------
+    code : str or FuturesContract
+        Root (TU, Z3N, FV, TY, TN, US, UB) + delivery month letter (H, M, U, Z) + two-digit
+        year (20yy). A parsed contract is returned unchanged.
+
+    Returns
+    -------
+    FuturesContract
+
+    Examples
+    --------
+    >>> c = contract("TYM25")
+    >>> c.last_trading_day, c.last_delivery_day, c.spec.face
+    (datetime.date(2025, 6, 18), datetime.date(2025, 6, 30), 100000)
+    """
+    if isinstance(code, FuturesContract):
+        return code
+    if not isinstance(code, str):
+        raise TypeError(f"contract must be a code such as 'TYM25', got {type(code).__name__}")
+    match = _CODE.fullmatch(code.strip().upper())
+    if match is None:
+        raise ValueError(
+            f"contract {code!r} is not a code of root + month letter + two-digit year, "
+            "such as 'TYM25'"
+        )
+    root, letter = match["root"], match["letter"]
+    if root not in SPECS:
+        raise ValueError(f"contract {code!r} has unknown root {root!r}; known: {sorted(SPECS)}")
+    if letter not in DELIVERY_MONTHS:
+        raise ValueError(
+            f"contract {code!r} has month letter {letter!r}; Treasury futures deliver only in "
+            "H, M, U, Z (March, June, September, December)"
+        )
+    spec = SPECS[root]
+    year, month = 2000 + int(match["yy"]), DELIVERY_MONTHS[letter]
+    month_start = dt.date(year, month, 1)
+    last_bd = last_business_day(year, month)
+    last_trading = add_business_days(last_bd, -spec.last_trading_offset)
+    last_delivery = last_bd if spec.last_trading_offset else add_business_days(last_trading, 3)
+    return FuturesContract(
+        code=f"{root}{letter}{match['yy']}",
+        spec=spec,
+        year=year,
+        month=month,
+        month_start=month_start,
+        month_end=add_months(month_start, 0, eom=True),
+        first_delivery_day=add_business_days(month_start, 0),
+        last_trading_day=last_trading,
+        last_delivery_day=last_delivery,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Conversion factors and deliverability
+# --------------------------------------------------------------------------------------------
+
+
+def _years_months(start: dt.date, maturity: dt.date) -> tuple[int, int]:
+    """Whole years and leftover whole months from ``start`` (a first of month) to maturity."""
+    months = (maturity.year - start.year) * 12 + (maturity.month - start.month)
+    return divmod(months, 12)
+
+
+def conversion_factor(
+    coupon: float, maturity: dt.date, contract: str | FuturesContract, *, rounded: bool = True
+) -> float:
+    """CME conversion factor: the price per 1 face of the bond at a 6% yield.
+
+    CME, "Calculating U.S. Treasury Futures Conversion Factors" (2024): with n whole years and
+    z whole months from the first day of the delivery month to maturity (z rounded down to a
+    quarter for TY, TN, US, UB), v = z if z < 7 else 3 (bond contracts) or z - 6 (TU, Z3N,
+    FV); a = 1.03^(-v/6); b = (cpn/2)(6 - v)/6; c = 1.03^(-2n) if z < 7 else 1.03^(-(2n+1));
+    d = (cpn/0.06)(1 - c); factor = a (cpn/2 + c + d) - b.
+
+    Parameters
+    ----------
+    coupon : float
+        Annual coupon, decimal (0.04125).
+    maturity : datetime.date
+        Maturity date, after the first day of the delivery month.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+    rounded : bool, default True
+        Round to 4 decimals as CME publishes; False gives the unrounded value.
+
+    Returns
+    -------
+    float
+        Conversion factor (per 1 of face).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> conversion_factor(0.03375, dt.date(2034, 11, 15), "TYM25")  # 9y5m
+    0.8157
+    """
+    coupon = check_coupon(coupon, "coupon")
+    maturity = as_date(maturity, "maturity")
+    fut = _parse(contract)
+    if maturity <= fut.month_start:
+        raise ValueError(
+            f"maturity {maturity} must be after the first day of the delivery month "
+            f"{fut.month_start} of {fut.code}"
+        )
+    n, z = _years_months(fut.month_start, maturity)
+    if fut.spec.cf_family == "bond":
+        z = z // 3 * 3
+        v = z if z < 7 else 3
+    else:
+        v = z if z < 7 else z - 6
+    half = coupon / 2
+    a = 1.03 ** (-v / 6)
+    b = half * (6 - v) / 6
+    c = 1.03 ** (-2 * n) if z < 7 else 1.03 ** (-(2 * n + 1))
+    d = coupon / NOTIONAL_COUPON * (1 - c)
+    factor = a * (half + c + d) - b
+    return round(factor, 4) if rounded else factor
+
+
+def _parse(value: object) -> FuturesContract:
+    """:func:`contract` for functions whose ``contract`` argument hides the module function."""
+    return contract(value)  # type: ignore[arg-type]
+
+
+def _check_bond(bond: object) -> Treasury:
+    if not isinstance(bond, Treasury):
+        raise TypeError(f"bond must be a Treasury, got {type(bond).__name__}")
+    return bond
+
+
+def _deliverability_problem(bond: Treasury, fut: FuturesContract) -> str | None:
+    """Why ``bond`` is not deliverable into ``fut`` (None if it is)."""
+    spec = fut.spec
+    shortest = add_months(fut.month_start, spec.min_remaining_months)
+    if bond.maturity < shortest:
+        return f"matures {bond.maturity}, before {shortest} (the shortest for {fut.code})"
+    if spec.max_remaining_months is not None:
+        base = fut.month_end if spec.max_from_month_end else fut.month_start
+        longest = add_months(base, spec.max_remaining_months, eom=spec.max_from_month_end)
+        too_long = bond.maturity > longest if spec.max_inclusive else bond.maturity >= longest
+        if too_long:
+            limit = "after" if spec.max_inclusive else "on or after"
+            return f"matures {bond.maturity}, {limit} {longest} (the longest for {fut.code})"
+    if spec.max_original_months is not None:
+        if bond.issue_date is None:
+            raise ValueError(
+                f"bond.issue_date is needed: {fut.code} limits the original term "
+                f"({spec.deliverable})"
+            )
+        longest_original = add_months(bond.issue_date, spec.max_original_months)
+        if bond.maturity > longest_original:
+            return (
+                f"has an original term from {bond.issue_date} to {bond.maturity}, longer than "
+                f"{spec.max_original_months // 12}y{spec.max_original_months % 12}m"
+            )
+    return None
+
+
+def is_deliverable(bond: Treasury, contract: str | FuturesContract) -> bool:
+    """Whether ``bond`` is in the deliverable basket of ``contract``.
+
+    Remaining terms count from the first day of the delivery month (TU and Z3N's upper limit
+    from its last day); rules on the original term need ``bond.issue_date``.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The note or bond.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> is_deliverable(Treasury(0.04625, dt.date(2035, 2, 15)), "TYM25")
+    True
+    """
+    return _deliverability_problem(_check_bond(bond), _parse(contract)) is None
+
+
+def check_deliverable(bond: Treasury, contract: str | FuturesContract) -> Treasury:
+    """Return ``bond`` if it is deliverable into ``contract``, else raise ``ValueError``.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The note or bond.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+
+    Returns
+    -------
+    Treasury
+        ``bond``, unchanged.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> check_deliverable(Treasury(0.04625, dt.date(2035, 2, 15)), "TYM25").coupon
+    0.04625
+    """
+    bond = _check_bond(bond)
+    fut = _parse(contract)
+    problem = _deliverability_problem(bond, fut)
+    if problem is not None:
+        raise ValueError(
+            f"bond {_label(bond)} is not deliverable into {fut.code}: it {problem}; "
+            f"{fut.spec.root} takes {fut.spec.deliverable}"
+        )
+    return bond
+
+
+# --------------------------------------------------------------------------------------------
+# Invoice price, basis, carry, implied repo
+# --------------------------------------------------------------------------------------------
+
+
+def _label(bond: Treasury) -> str:
+    """The bond's name if it has one, else its label such as ``"4 1/8% 2032-11-15"``."""
+    return bond.name or bond.label
+
+
+def _out(value: np.ndarray) -> float | np.ndarray:
+    """A 0-d result as a float; arrays unchanged."""
+    return float(value) if np.ndim(value) == 0 else value
+
+
+@dataclass(frozen=True)
+class _Period:
+    """Cash-flow facts of holding bonds from settlement to delivery (per 100 face).
+
+    Fields are floats for one bond, or arrays for a basket (see :func:`_stack`).
+    """
+
+    ai_settle: float | np.ndarray
+    ai_delivery: float | np.ndarray
+    coupons: float | np.ndarray  # coupons paid after settle, up to and including delivery
+    coupon_days: float | np.ndarray  # sum of those coupons x days from payment to delivery
+    days: int
+
+
+def _coupons_between(maturity: dt.date, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Coupon dates after ``start`` up to and including ``end`` (``end`` before maturity)."""
+    paid = []
+    date = next_coupon_date(maturity, start)
+    while date <= end:
+        paid.append(date)
+        date = next_coupon_date(maturity, date)
+    return paid
+
+
+def _period(bond: Treasury, settle: object, delivery: object) -> _Period:
+    settle = as_date(settle, "settle")
+    delivery = as_date(delivery, "delivery")
+    if delivery <= settle:
+        raise ValueError(f"delivery {delivery} must be after settle {settle}")
+    if delivery >= bond.maturity:
+        raise ValueError(f"delivery {delivery} must be before the bond's maturity {bond.maturity}")
+    paid = _coupons_between(bond.maturity, settle, delivery)
+    amount = 100 * bond.coupon / 2
+    return _Period(
+        ai_settle=float(accrued_interest(bond, settle)),
+        ai_delivery=float(accrued_interest(bond, delivery)),
+        coupons=amount * len(paid),
+        coupon_days=amount * sum((delivery - d).days for d in paid),
+        days=(delivery - settle).days,
+    )
+
+
+def _stack(periods: list[_Period], shape: tuple[int, ...] = (-1,)) -> _Period:
+    """One :class:`_Period` with array fields for a basket sharing settle and delivery."""
+    return _Period(
+        *(
+            np.array([getattr(q, field) for q in periods]).reshape(shape)
+            for field in ("ai_settle", "ai_delivery", "coupons", "coupon_days")
+        ),
+        days=periods[0].days,
+    )
+
+
+def _forward(full: np.ndarray, p: _Period, repo: np.ndarray) -> np.ndarray:
+    """Forward clean price at delivery that breaks even at ``repo`` (module notes)."""
+    return full * (1 + repo * p.days / 360) - p.coupons - repo * p.coupon_days / 360 - p.ai_delivery
+
+
+def invoice_price(
+    futures_price: float,
+    conversion_factor: float,
+    accrued: float | None = None,
+    *,
+    bond: Treasury | None = None,
+    delivery: dt.date | None = None,
+) -> float | np.ndarray:
+    """Invoice price the long pays on delivery: F x CF + accrued interest at delivery.
+
+    Parameters
+    ----------
+    futures_price : float or array
+        Futures settlement price, points per 100.
+    conversion_factor : float
+        Conversion factor of the delivered bond.
+    accrued : float, optional
+        Accrued interest at delivery, per 100 face. If omitted, computed from ``bond`` and
+        ``delivery``.
+    bond : Treasury, optional
+        The delivered bond (when ``accrued`` is omitted).
+    delivery : datetime.date, optional
+        Delivery date (when ``accrued`` is omitted).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Invoice price per 100 face.
+
+    Examples
+    --------
+    >>> invoice_price(110.5, 0.8157, 1.25)
+    91.38485
+    """
+    f = check_positive(futures_price, "futures_price")
+    cf = check_positive(conversion_factor, "conversion_factor")
+    if accrued is None:
+        if bond is None or delivery is None:
+            raise ValueError("accrued is missing: give accrued, or bond and delivery")
+        ai = float(accrued_interest(_check_bond(bond), as_date(delivery, "delivery")))
+    else:
+        ai = as_real(accrued, "accrued")
+        if ai < 0:
+            raise ValueError(f"accrued must not be negative, got {ai!r}")
+    return _out(f * cf + ai)
+
+
+def gross_basis(
+    bond: Treasury,
+    clean_price: float,
+    futures_price: float,
+    conversion_factor: float,
+) -> float | np.ndarray:
+    """Gross basis: clean price - futures price x conversion factor.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond (checked; the basis needs only its prices).
+    clean_price : float or array
+        Bond clean price, per 100.
+    futures_price : float or array
+        Futures price, points per 100.
+    conversion_factor : float
+        The bond's conversion factor.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Gross basis in points per 100 (x 32 for 32nds).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(32 * gross_basis(bond, 99.5, 109.625, 0.9069), 4)  # in 32nds
+    2.5948
+    """
+    _check_bond(bond)
+    p = check_positive(clean_price, "clean_price")
+    f = check_positive(futures_price, "futures_price")
+    cf = check_positive(conversion_factor, "conversion_factor")
+    return _out(p - f * cf)
+
+
+def forward_price(
+    bond: Treasury,
+    clean_price: float,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_rate: float,
+) -> float | np.ndarray:
+    """Forward clean price at delivery: the break-even sale price of a repo-financed bond.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond.
+    clean_price : float or array
+        Clean price at settlement, per 100.
+    settle : datetime.date
+        Settlement date of the purchase.
+    delivery : datetime.date
+        Forward (delivery) date, after ``settle`` and before maturity.
+    repo_rate : float or array
+        Term repo rate, decimal, ACT/360; coupons paid in the period are reinvested at it.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Forward clean price, per 100.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(forward_price(bond, 99.5, dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043), 4)
+    99.5199
+    """
+    bond = _check_bond(bond)
+    p = check_positive(clean_price, "clean_price")
+    r = check_rate(repo_rate, "repo_rate")
+    period = _period(bond, settle, delivery)
+    return _out(_forward(p + period.ai_settle, period, r))
+
+
+def carry(
+    bond: Treasury,
+    clean_price: float,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_rate: float,
+) -> float | np.ndarray:
+    """Carry of a repo-financed bond to delivery: coupon income - repo cost.
+
+    Coupon income = AI at delivery - AI at settlement + coupons paid in between; repo cost =
+    (P + AI_settle) x r x days/360, less the interest earned on coupons reinvested at r until
+    delivery (module notes). Carry = clean price - forward price.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond.
+    clean_price : float or array
+        Clean price at settlement, per 100.
+    settle : datetime.date
+        Settlement date.
+    delivery : datetime.date
+        Delivery date, after ``settle``.
+    repo_rate : float or array
+        Term repo rate, decimal, ACT/360.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Carry in points per 100 (positive: the bond earns more than it costs to finance).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(carry(bond, 99.5, dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043), 4)
+    -0.0199
+    """
+    bond = _check_bond(bond)
+    p = check_positive(clean_price, "clean_price")
+    r = check_rate(repo_rate, "repo_rate")
+    period = _period(bond, settle, delivery)
+    return _out(p - _forward(p + period.ai_settle, period, r))
+
+
+def _basis_inputs(bond, clean_price, futures_price, conversion_factor, settle, delivery):
+    bond = _check_bond(bond)
+    p = check_positive(clean_price, "clean_price")
+    f = check_positive(futures_price, "futures_price")
+    cf = check_positive(conversion_factor, "conversion_factor")
+    return bond, p, f, cf, _period(bond, settle, delivery)
+
+
+def _implied_repo(full, invoice_clean, p: _Period):
+    """IRR from full price and F x CF (module notes), array-friendly."""
+    return (invoice_clean + p.ai_delivery + p.coupons - full) / (
+        (full * p.days - p.coupon_days) / 360
+    )
+
+
+def implied_repo_rate(
+    bond: Treasury,
+    clean_price: float,
+    futures_price: float,
+    conversion_factor: float,
+    settle: dt.date,
+    delivery: dt.date,
+) -> float | np.ndarray:
+    """Implied repo rate: the ACT/360 return of buying the bond and delivering it.
+
+    With no coupon before delivery, IRR = [(F x CF + AI_delivery) / (P + AI_settle) - 1] x
+    360 / days. With a coupon c paid at t_c and reinvested at the same rate,
+    IRR = (F x CF + AI_delivery + c - P_full) / (P_full x days/360 - c x (delivery - t_c)/360).
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond.
+    clean_price : float or array
+        Clean price at settlement, per 100.
+    futures_price : float or array
+        Futures price, points per 100.
+    conversion_factor : float
+        The bond's conversion factor.
+    settle : datetime.date
+        Settlement date of the purchase.
+    delivery : datetime.date
+        Delivery date, after ``settle``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Implied repo rate, decimal (ACT/360).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(implied_repo_rate(bond, 99.5, 109.625, 0.9069,
+    ...                         dt.date(2025, 3, 3), dt.date(2025, 6, 30)), 4)
+    0.0399
+    """
+    _, p, f, cf, period = _basis_inputs(
+        bond, clean_price, futures_price, conversion_factor, settle, delivery
+    )
+    return _out(_implied_repo(p + period.ai_settle, f * cf, period))
+
+
+def net_basis(
+    bond: Treasury,
+    clean_price: float,
+    futures_price: float,
+    conversion_factor: float,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_rate: float,
+) -> float | np.ndarray:
+    """Net basis: gross basis - carry = forward price - F x CF.
+
+    Equals (repo - IRR) x (P_full x days - sum of coupon x days from payment to delivery)/360
+    (module notes); positive when the bond is dearer than the futures after carry.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond.
+    clean_price : float or array
+        Clean price at settlement, per 100.
+    futures_price : float or array
+        Futures price, points per 100.
+    conversion_factor : float
+        The bond's conversion factor.
+    settle : datetime.date
+        Settlement date.
+    delivery : datetime.date
+        Delivery date, after ``settle``.
+    repo_rate : float or array
+        Term repo rate, decimal, ACT/360.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Net basis in points per 100 (x 32 for 32nds).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(net_basis(bond, 99.5, 109.625, 0.9069,
+    ...                 dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043), 4)
+    0.1009
+    """
+    _, p, f, cf, period = _basis_inputs(
+        bond, clean_price, futures_price, conversion_factor, settle, delivery
+    )
+    r = check_rate(repo_rate, "repo_rate")
+    return _out(_forward(p + period.ai_settle, period, r) - f * cf)
+
+
+# --------------------------------------------------------------------------------------------
+# The deliverable basket
+# --------------------------------------------------------------------------------------------
+
+
+def _basket(bonds, fut: FuturesContract):
+    """Check a deliverable basket and return (bonds, labels, conversion factors)."""
+    if isinstance(bonds, Treasury) or not hasattr(bonds, "__len__") or len(bonds) == 0:
+        raise ValueError("bonds must be a non-empty sequence of Treasury")
+    bonds = [check_deliverable(b, fut) for b in bonds]
+    labels = [_label(b) for b in bonds]
+    cfs = np.array([conversion_factor(b.coupon, b.maturity, fut) for b in bonds])
+    return bonds, labels, cfs
+
+
+def _per_bond(value: object, name: str, n: int, check) -> np.ndarray:
+    arr = check(value, name)
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(
+            f"{name} must be a number or have one value per bond ({n}), got shape {arr.shape}"
+        )
+    return arr
+
+
+def basket_table(
+    bonds,
+    clean_prices,
+    futures_price: float,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_rate,
+) -> pd.DataFrame:
+    """The deliverable basket as a trader's basis sheet, one row per bond.
+
+    Parameters
+    ----------
+    bonds : sequence of Treasury
+        The basket; each bond must be deliverable into ``contract``.
+    clean_prices : sequence of float
+        Clean prices at settlement, per 100, one per bond.
+    futures_price : float
+        Futures price, points per 100.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+    settle : datetime.date
+        Settlement date.
+    delivery : datetime.date
+        Delivery date (typically the last delivery day), after ``settle``.
+    repo_rate : float or sequence of float
+        Term repo rate to delivery, decimal, ACT/360 (one for all, or one per bond for issues
+        trading special).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: ``bond`` (label), ``coupon`` (decimal), ``maturity``, ``price`` (clean, per
+        100), ``yield`` (decimal), ``cf``, ``gross_basis_32nds``, ``carry_32nds``,
+        ``net_basis_32nds``, ``implied_repo`` and ``actual_repo`` (decimals), ``ctd`` (True for
+        the highest implied repo).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
+    >>> t = basket_table(basket, [98.5, 99.6], 112.0, "TYM25",
+    ...                  dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043)
+    >>> t["ctd"].tolist()
+    [True, False]
+    """
+    fut = _parse(contract)
+    bonds, labels, cfs = _basket(bonds, fut)
+    n = len(bonds)
+    p = _per_bond(clean_prices, "clean_prices", n, check_positive)
+    r = _per_bond(repo_rate, "repo_rate", n, check_rate)
+    f = float(check_positive(futures_price, "futures_price"))
+    q = _stack([_period(b, settle, delivery) for b in bonds])
+    full = p + q.ai_settle
+    forward = _forward(full, q, r)
+    invoice_clean = f * cfs
+    irr = _implied_repo(full, invoice_clean, q)
+    settle = as_date(settle, "settle")
+    yields = [float(yield_to_maturity(b, settle, float(x))) for b, x in zip(bonds, p, strict=True)]
+    return pd.DataFrame(
+        {
+            "bond": labels,
+            "coupon": [b.coupon for b in bonds],
+            "maturity": [b.maturity for b in bonds],
+            "price": p,
+            "yield": yields,
+            "cf": cfs,
+            "gross_basis_32nds": 32 * (p - invoice_clean),
+            "carry_32nds": 32 * (p - forward),
+            "net_basis_32nds": 32 * (forward - invoice_clean),
+            "implied_repo": irr,
+            "actual_repo": r,
+            "ctd": np.arange(n) == int(np.argmax(irr)),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Futures DV01 and hedge ratios
+# --------------------------------------------------------------------------------------------
+
+
+def futures_dv01(
+    ctd: Treasury,
+    ctd_yield: float,
+    conversion_factor: float,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_rate: float,
+) -> float:
+    """DV01 of the futures through its cheapest-to-deliver bond: forward DV01 of the CTD / CF.
+
+    The forward price moves with the bond's yield as the full price does, grown by the
+    financing factor: forward DV01 = DV01(settle) x (1 + repo x days/360).
+
+    Parameters
+    ----------
+    ctd : Treasury
+        The cheapest-to-deliver bond.
+    ctd_yield : float
+        Its yield at settlement, decimal.
+    conversion_factor : float
+        Its conversion factor.
+    settle : datetime.date
+        Settlement date.
+    delivery : datetime.date
+        Delivery date, after ``settle``.
+    repo_rate : float
+        Term repo rate, decimal, ACT/360.
+
+    Returns
+    -------
+    float
+        Futures DV01, points per 100 of futures face per basis point (positive).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> round(futures_dv01(bond, 0.0433, 0.9069,
+    ...                    dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043), 4)
+    0.0664
+    """
+    ctd = _check_bond(ctd)
+    y = as_real(ctd_yield, "ctd_yield")
+    cf = float(check_positive(conversion_factor, "conversion_factor"))
+    r = float(check_rate(repo_rate, "repo_rate"))
+    period = _period(ctd, settle, delivery)
+    spot = float(dv01(ctd, as_date(settle, "settle"), y))
+    return spot * (1 + r * period.days / 360) / cf
+
+
+def hedge_ratio(bond_dv01: float, futures_dv01: float) -> float | np.ndarray:
+    """Futures face per unit of bond face that offsets the bond's DV01.
+
+    Parameters
+    ----------
+    bond_dv01 : float or array
+        DV01 of the bond, per 100 face per basis point.
+    futures_dv01 : float
+        DV01 of the futures, per 100 face per basis point (see :func:`futures_dv01`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Futures face to sell per 1 of bond face held (per-100 ratio).
+
+    Examples
+    --------
+    >>> hedge_ratio(0.0800, 0.0640)
+    1.25
+    """
+    b = check_positive(bond_dv01, "bond_dv01")
+    f = check_positive(futures_dv01, "futures_dv01")
+    return _out(b / f)
+
+
+def hedge_contracts(
+    face: float, bond_dv01: float, futures_dv01: float, contract: str | FuturesContract
+) -> float:
+    """Number of futures contracts that hedge ``face`` dollars of a bond (unrounded).
+
+    Parameters
+    ----------
+    face : float
+        Face value of the bond position, dollars.
+    bond_dv01 : float
+        DV01 of the bond, per 100 face per basis point.
+    futures_dv01 : float
+        DV01 of the futures, per 100 face per basis point.
+    contract : str or FuturesContract
+        Contract code (gives the face per contract: $100,000, or $200,000 for TU and Z3N).
+
+    Returns
+    -------
+    float
+        Contracts to sell (round to whole contracts to trade).
+
+    Examples
+    --------
+    >>> hedge_contracts(10_000_000, 0.0800, 0.0640, "TYM25")
+    125.0
+    """
+    amount = float(check_positive(face, "face"))
+    ratio = float(hedge_ratio(bond_dv01, futures_dv01))
+    return amount * ratio / _parse(contract).spec.face
+
+
+# --------------------------------------------------------------------------------------------
+# The leveraged basis position
+# --------------------------------------------------------------------------------------------
+
+
+def _path(value: object, name: str, n: int) -> np.ndarray:
+    arr = check_positive(value, name)
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have one value per date ({n}), got shape {arr.shape}")
+    return arr
+
+
+def basis_position_path(
+    dates,
+    bond_prices,
+    futures_prices,
+    *,
+    bond: Treasury,
+    contract: str | FuturesContract,
+    face: float,
+    repo_rate: float,
+    haircut: float,
+    initial_margin: float,
+    margin_multiplier=1.0,
+    equity: float | None = None,
+) -> pd.DataFrame:
+    """Day-by-day P&L, margin and leverage of a long basis position (long bond, short futures).
+
+    The position: long ``face`` of the bond, financed in repo at ``repo_rate`` with
+    ``haircut`` (the repo loan is re-marked daily to (1 - haircut) x the full value, so price
+    moves settle in cash each day), short round(face x CF / contract face) futures, each
+    requiring ``initial_margin`` x ``margin_multiplier`` and settling variation margin daily.
+    Equity = starting equity + bond P&L + futures P&L + coupon income - repo interest. The
+    margin requirement is haircut x full value + initial margin; a margin call is flagged when
+    equity falls below it.
+
+    Parameters
+    ----------
+    dates : sequence of datetime.date
+        Strictly increasing dates (at least two).
+    bond_prices : sequence of float
+        Bond clean prices per 100, one per date.
+    futures_prices : sequence of float
+        Futures prices, points per 100, one per date.
+    bond : Treasury
+        The bond held.
+    contract : str or FuturesContract
+        Contract shorted.
+    face : float
+        Face of bonds held, dollars.
+    repo_rate : float
+        Overnight repo rate, decimal, ACT/360.
+    haircut : float
+        Repo haircut, decimal in [0, 1) (0.02 for 2%).
+    initial_margin : float
+        Futures initial margin per contract, dollars, before the multiplier.
+    margin_multiplier : float or sequence of float, default 1.0
+        Multiplier on initial margin, one for all dates or one per date (e.g. 1.0 then 2.0
+        from the day of a margin hike).
+    equity : float, optional
+        Starting equity, dollars. Default: exactly the first day's margin requirement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per date. Columns: ``date``, ``day`` (0, 1, ...), ``bond_price``,
+        ``futures_price``, ``contracts`` (short), cumulative dollars ``bond_pnl``,
+        ``futures_pnl``, ``basis_pnl`` (their sum), ``coupon_income``, ``repo_interest``
+        (cost); ``variation_margin`` (that day's futures cash flow, dollars, + received);
+        ``initial_margin`` (dollars posted); ``margin_requirement``, ``equity``,
+        ``excess_equity`` (dollars); ``leverage`` (bond full value / equity; NaN once
+        equity is gone); ``margin_call`` (bool).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> days = [dt.date(2025, 3, 3), dt.date(2025, 3, 4)]
+    >>> path = basis_position_path(days, [99.5, 99.4], [109.625, 109.5],
+    ...     bond=Treasury(0.0425, dt.date(2032, 2, 15)), contract="TYM25", face=100e6,
+    ...     repo_rate=0.043, haircut=0.02, initial_margin=3_500)
+    >>> int(path["contracts"].iloc[0]), round(float(path["variation_margin"].iloc[1]))
+    (907, 113375)
+    """
+    bond = _check_bond(bond)
+    fut = _parse(contract)
+    days = [as_date(d, "dates") for d in dates]
+    n = len(days)
+    if n < 2 or any(b <= a for a, b in zip(days, days[1:], strict=False)):
+        raise ValueError("dates must be at least two strictly increasing dates")
+    p = _path(bond_prices, "bond_prices", n)
+    f = _path(futures_prices, "futures_prices", n)
+    mult = _path(margin_multiplier, "margin_multiplier", n)
+    amount = float(check_positive(face, "face"))
+    r = float(check_rate(repo_rate, "repo_rate"))
+    h = float(check_fraction(haircut, "haircut", allow_zero=True))
+    im = float(check_positive(initial_margin, "initial_margin"))
+    if days[-1] >= bond.maturity:
+        raise ValueError(f"dates must end before the bond's maturity {bond.maturity}")
+
+    cf = conversion_factor(bond.coupon, bond.maturity, fut)
+    contracts = round(amount * cf / fut.spec.face)
+    if contracts == 0:
+        raise ValueError(f"face {amount!r} is too small to short a whole {fut.code} contract")
+    ai = np.array([float(accrued_interest(bond, d)) for d in days])
+    paid = np.searchsorted(
+        np.array(_coupons_between(bond.maturity, days[0], days[-1])), np.array(days), side="right"
+    )
+    scale = amount / 100
+    full_value = scale * (p + ai)
+    futures_face = contracts * fut.spec.face / 100
+    elapsed = np.diff(np.array([d.toordinal() for d in days]))
+    loan = (1 - h) * full_value
+    repo_interest = np.concatenate([[0.0], np.cumsum(loan[:-1] * r * elapsed / 360)])
+    bond_pnl = scale * (p - p[0])
+    futures_pnl = futures_face * (f[0] - f)
+    coupon_income = scale * (ai - ai[0] + paid * 100 * bond.coupon / 2)
+    margin = contracts * im * mult
+    requirement = h * full_value + margin
+    start = requirement[0] if equity is None else as_real(equity, "equity")
+    if start <= 0:
+        raise ValueError(f"equity must be positive, got {start!r}")
+    eq = start + bond_pnl + futures_pnl + coupon_income - repo_interest
+    with np.errstate(divide="ignore", invalid="ignore"):
+        leverage = np.where(eq > 0, full_value / eq, np.nan)
+    return pd.DataFrame(
+        {
+            "date": days,
+            "day": np.arange(n),
+            "bond_price": p,
+            "futures_price": f,
+            "contracts": contracts,
+            "bond_pnl": bond_pnl,
+            "futures_pnl": futures_pnl,
+            "basis_pnl": bond_pnl + futures_pnl,
+            "coupon_income": coupon_income,
+            "repo_interest": repo_interest,
+            "variation_margin": np.concatenate([[0.0], futures_face * (f[:-1] - f[1:])]),
+            "initial_margin": margin,
+            "margin_requirement": requirement,
+            "equity": eq,
+            "excess_equity": eq - requirement,
+            "leverage": leverage,
+            "margin_call": eq < requirement,
+        }
+    )
+
+
+def basis_shock_path(
+    bond: Treasury,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    clean_price: float,
+    futures_price: float,
+    *,
+    days: int = 20,
+    shock_day: int = 5,
+    basis_widening_32nds: float = 0.0,
+    margin_multiplier: float = 1.0,
+    face: float = 100e6,
+    repo_rate: float = 0.043,
+    haircut: float = 0.02,
+    initial_margin: float = 2_500.0,
+    equity: float | None = None,
+) -> pd.DataFrame:
+    """A stylised basis-trade stress: cash cheapens against futures and margins rise.
+
+    Illustrative scenario for :func:`basis_position_path`: the futures price stays at
+    ``futures_price``; from ``shock_day`` on the bond's clean price is ``basis_widening_32nds``
+    32nds lower (the gross basis widens by that much) and the futures initial margin is
+    multiplied by ``margin_multiplier``. Dates are business days from ``settle``.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond held.
+    contract : str or FuturesContract
+        Contract shorted.
+    settle : datetime.date
+        First date of the path (a business day or the next one is used).
+    clean_price : float
+        Starting clean price, per 100.
+    futures_price : float
+        Futures price, points per 100.
+    days : int, default 20
+        Business days after ``settle`` in the path.
+    shock_day : int, default 5
+        Day (1 to ``days``) on which the shock arrives.
+    basis_widening_32nds : float, default 0
+        Fall of the bond's price against the futures, 32nds.
+    margin_multiplier : float, default 1
+        Multiplier on initial margin from ``shock_day``.
+    face, repo_rate, haircut, initial_margin, equity
+        As in :func:`basis_position_path`. Defaults (illustrative): $100mn face, 4.3% repo,
+        2% haircut, $2,500 a contract (about 2% of a 10-year contract's notional; CME's
+        current margins are at cmegroup.com/clearing/margins), equity = the first day's
+        requirement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`basis_position_path`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> path = basis_shock_path(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25",
+    ...     dt.date(2025, 3, 3), 99.5, 109.625, basis_widening_32nds=16, margin_multiplier=2)
+    >>> bool(path["margin_call"].iloc[-1])
+    True
+    """
+    for value, name, low in ((days, "days", 1), (shock_day, "shock_day", 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    if shock_day > days:
+        raise ValueError(f"shock_day must be at most days ({days}), got {shock_day}")
+    widening = as_real(basis_widening_32nds, "basis_widening_32nds")
+    start = add_business_days(as_date(settle, "settle"), 0)
+    dates = [add_business_days(start, k) for k in range(days + 1)]
+    after = np.arange(days + 1) >= shock_day
+    p0 = float(check_positive(clean_price, "clean_price"))
+    mult = float(check_positive(margin_multiplier, "margin_multiplier"))
+    return basis_position_path(
+        dates,
+        p0 - widening / 32 * after,
+        np.full(days + 1, float(check_positive(futures_price, "futures_price"))),
+        bond=bond,
+        contract=contract,
+        face=face,
+        repo_rate=repo_rate,
+        haircut=haircut,
+        initial_margin=initial_margin,
+        margin_multiplier=np.where(after, mult, 1.0),
+        equity=equity,
+    )

@@ -1,0 +1,805 @@
+"""Tests of treasury_rv.futures and treasury_rv.delivery (Treasury futures basis and CTD)."""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treasury_rv.bonds import Treasury, clean_price, dv01, modified_duration
+from treasury_rv.delivery import SwitchOption, ctd_grid, switch_option_value
+from treasury_rv.futures import (
+    SPECS,
+    FuturesContract,
+    basis_position_path,
+    basis_shock_path,
+    basket_table,
+    carry,
+    check_deliverable,
+    contract,
+    conversion_factor,
+    forward_price,
+    futures_dv01,
+    gross_basis,
+    hedge_contracts,
+    hedge_ratio,
+    implied_repo_rate,
+    invoice_price,
+    is_deliverable,
+    net_basis,
+)
+
+D = dt.date
+SETTLE, DELIVERY = D(2025, 3, 3), D(2025, 6, 30)  # TYM25: settle to the last delivery day
+REPO = 0.043
+
+# An illustrative TYM25 basket: coupons and maturities of 10-year and 7-year notes.
+BASKET = [
+    Treasury(c, D(*m))
+    for c, m in [
+        (0.01875, (2032, 2, 15)),
+        (0.02875, (2032, 5, 15)),
+        (0.0275, (2032, 8, 15)),
+        (0.04125, (2032, 11, 15)),
+        (0.035, (2033, 2, 15)),
+        (0.03375, (2033, 5, 15)),
+        (0.03875, (2033, 8, 15)),
+        (0.045, (2033, 11, 15)),
+        (0.04, (2034, 2, 15)),
+        (0.04375, (2034, 5, 15)),
+        (0.03875, (2034, 8, 15)),
+        (0.0425, (2034, 11, 15)),
+        (0.04625, (2035, 2, 15)),
+        (0.04125, (2032, 3, 31)),
+        (0.04, (2032, 1, 31)),
+    ]
+]
+# An upward-sloping curve: 4.15% at 7 years, +10bp a year.
+YIELDS = [0.0415 + 0.001 * ((b.maturity - SETTLE).days / 365.25 - 7) for b in BASKET]
+PRICES = [clean_price(b, SETTLE, y) for b, y in zip(BASKET, YIELDS, strict=True)]
+
+# Hand-computed inputs for the 4 1/4% of 15 Feb 2032 settling 3 Mar 2025, delivered 30 Jun 2025:
+# coupon period 15 Feb - 15 Aug 2025 is 181 days; 16 days accrued at settle, 135 at delivery;
+# 119 days from settle to delivery; no coupon in between.
+BOND = Treasury(0.0425, D(2032, 2, 15))
+AI_SETTLE = 2.125 * 16 / 181
+AI_DELIVERY = 2.125 * 135 / 181
+DAYS = 119
+
+
+def test_hand_day_counts():
+    assert (SETTLE - D(2025, 2, 15)).days == 16
+    assert (DELIVERY - D(2025, 2, 15)).days == 135
+    assert (D(2025, 8, 15) - D(2025, 2, 15)).days == 181
+    assert (DELIVERY - SETTLE).days == DAYS
+
+
+# --------------------------------------------------------------------------------------------
+# Contracts
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "first_delivery", "last_trading", "last_delivery"),
+    [
+        # 1 June 2025 is a Sunday; 19 June (Juneteenth) is a holiday, so 7 business days
+        # before Mon 30 June is Wed 18 June.
+        ("TYM25", D(2025, 6, 2), D(2025, 6, 18), D(2025, 6, 30)),
+        # Tue 31 Dec 2024 is the last business day; 3 business days later, past New Year's
+        # Day: 2, 3, 6 January.
+        ("TUZ24", D(2024, 12, 2), D(2024, 12, 31), D(2025, 1, 6)),
+        # 3 April 2026 is Good Friday: 3 business days after Tue 31 March are 1, 2, 6 April.
+        ("Z3NH26", D(2026, 3, 2), D(2026, 3, 31), D(2026, 4, 6)),
+        # Tue 30 Sep 2025 less 7 business days: 29, 26, 25, 24, 23, 22, 19 -> the 7th is 19.
+        ("UBU25", D(2025, 9, 2), D(2025, 9, 19), D(2025, 9, 30)),
+        # Mon 31 March 2025 is the last business day.
+        ("FVH25", D(2025, 3, 3), D(2025, 3, 31), D(2025, 4, 3)),
+    ],
+)
+def test_contract_calendar(code, first_delivery, last_trading, last_delivery):
+    c = contract(code)
+    assert c.code == code
+    assert c.first_delivery_day == first_delivery
+    assert c.last_trading_day == last_trading
+    assert c.last_delivery_day == last_delivery
+    assert c.month_start == D(c.year, c.month, 1)
+    assert contract(c) is c
+
+
+def test_contract_specs():
+    # cmegroup.com contract specifications: face and minimum tick.
+    faces = {"TU": 200_000, "Z3N": 200_000, "FV": 100_000, "TY": 100_000, "TN": 100_000,
+             "US": 100_000, "UB": 100_000}  # fmt: skip
+    ticks = {"TU": 1 / 256, "Z3N": 1 / 256, "FV": 1 / 128, "TY": 1 / 64, "TN": 1 / 64,
+             "US": 1 / 32, "UB": 1 / 32}  # fmt: skip
+    assert set(SPECS) == set(faces)
+    for root, spec in SPECS.items():
+        assert spec.face == faces[root]
+        assert spec.tick == ticks[root]
+        assert spec.cf_family == ("note" if root in ("TU", "Z3N", "FV") else "bond")
+    c = contract("ubu25")
+    assert c.spec.root == "UB" and (c.year, c.month) == (2025, 9)
+    with pytest.raises(Exception):  # noqa: B017 - frozen dataclass
+        c.spec.face = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("code", ["TYX25", "XXM25", "TYM2", "TYM2025", "", "M25", "TY"])
+def test_contract_bad_code(code):
+    with pytest.raises(ValueError, match="contract"):
+        contract(code)
+
+
+def test_contract_bad_type():
+    with pytest.raises(TypeError, match="contract"):
+        contract(2025)
+
+
+# --------------------------------------------------------------------------------------------
+# Conversion factors
+# --------------------------------------------------------------------------------------------
+
+# CME, "Calculating U.S. Treasury Futures Conversion Factors" (2024), unrounded worked
+# examples. Each maturity is chosen so that, from 1 June 2025 (the first day of the M25
+# delivery month), it is exactly the example's n years and z months away.
+CME_EXAMPLES = [
+    ("TUM25", 0.0075, D(2027, 5, 31), 0.906258),  # 1y11m
+    ("Z3NM25", 0.01125, D(2028, 6, 15), 0.867956),  # 3y0m
+    ("FVM25", 0.02125, D(2030, 5, 31), 0.837079),  # 4y11m
+    ("TYM25", 0.03375, D(2034, 11, 15), 0.815653),  # 9y5m (rounded down to 9y3m)
+    ("USM25", 0.06375, D(2046, 5, 15), 1.044053),  # 20y11m (20y9m)
+    ("UBM25", 0.04375, D(2055, 5, 15), 0.775740),  # 29y11m (29y9m)
+]
+
+
+@pytest.mark.parametrize(("code", "coupon", "maturity", "expected"), CME_EXAMPLES)
+def test_conversion_factor_cme_examples(code, coupon, maturity, expected):
+    # CME publishes these to 6 decimals: tolerance half a unit in the 6th decimal.
+    assert conversion_factor(coupon, maturity, code, rounded=False) == pytest.approx(
+        expected, abs=5e-7
+    )
+    rounded = conversion_factor(coupon, maturity, code)
+    assert rounded == round(conversion_factor(coupon, maturity, code, rounded=False), 4)
+    assert rounded == pytest.approx(round(expected, 4), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("coupon", "maturity", "expected"),
+    [
+        # Hull, Options, Futures, and Other Derivatives, ch. 6: a 10% bond with 20y0m and an
+        # 8% bond with 18y3m (bond-contract quarter rounding; 20y0m and 18y3m from 1 June 2025).
+        (0.10, D(2045, 6, 15), 1.4623),
+        (0.08, D(2043, 9, 15), 1.2199),
+    ],
+)
+def test_conversion_factor_hull(coupon, maturity, expected):
+    assert conversion_factor(coupon, maturity, "USM25") == pytest.approx(expected, abs=1e-12)
+
+
+def test_conversion_factor_rounding_families():
+    # Bond contracts round months down to a quarter: 9y5m and 9y3m give the same factor.
+    assert conversion_factor(0.04, D(2034, 11, 15), "TYM25", rounded=False) == (
+        conversion_factor(0.04, D(2034, 9, 15), "TYM25", rounded=False)
+    )
+    # Note contracts count whole months: 1y11m and 1y9m differ.
+    assert conversion_factor(0.04, D(2027, 5, 31), "TUM25") != conversion_factor(
+        0.04, D(2027, 3, 31), "TUM25"
+    )
+    # A 6% coupon on a whole number of half-years prices at par at a 6% yield.
+    assert conversion_factor(0.06, D(2035, 6, 1), "TYM25", rounded=False) == pytest.approx(1.0)
+    assert conversion_factor(0.06, D(2027, 12, 1), "TUM25", rounded=False) == pytest.approx(1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    coupon=st.floats(0.0, 0.15),
+    months=st.integers(1, 400),
+    root=st.sampled_from(sorted(SPECS)),
+)
+def test_conversion_factor_is_price_at_six_percent_on_coupon_dates(coupon, months, root):
+    # With whole half-years (z = 0 or 6) the factor is the price per 1 of face at a 6% yield,
+    # summed here term by term.
+    months = months // 6 * 6 or 6
+    maturity = D(2025 + (5 + months) // 12, (5 + months) % 12 + 1, 1)
+    periods = months // 6
+    price = sum(coupon / 2 / 1.03**k for k in range(1, periods + 1)) + 1 / 1.03**periods
+    assert conversion_factor(coupon, maturity, f"{root}M25", rounded=False) == pytest.approx(
+        price, abs=1e-12
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Deliverability
+# --------------------------------------------------------------------------------------------
+
+EARLY = D(2015, 1, 1)  # an issue date old enough to pass no original-term rule ...
+FIVE_Y = D(2024, 6, 1)  # ... and one recent enough to pass them all
+
+
+@pytest.mark.parametrize(
+    ("code", "maturity", "issue", "ok"),
+    [
+        # TU: remaining >= 1y9m from 1 June 2025 and <= 2y from 30 June 2025.
+        ("TUM25", D(2027, 3, 1), FIVE_Y, True),
+        ("TUM25", D(2027, 2, 28), FIVE_Y, False),
+        ("TUM25", D(2027, 6, 30), FIVE_Y, True),
+        ("TUM25", D(2027, 7, 1), FIVE_Y, False),
+        # TU: original term <= 5y3m.
+        ("TUM25", D(2027, 3, 31), D(2021, 12, 31), True),
+        ("TUM25", D(2027, 3, 31), D(2021, 12, 30), False),
+        # Z3N: remaining >= 2y9m from the first day, <= 3y from the last day; original <= 7y.
+        ("Z3NM25", D(2028, 3, 1), FIVE_Y, True),
+        ("Z3NM25", D(2028, 2, 29), FIVE_Y, False),
+        ("Z3NM25", D(2028, 6, 30), D(2021, 6, 30), True),
+        ("Z3NM25", D(2028, 7, 1), FIVE_Y, False),
+        ("Z3NM25", D(2028, 5, 15), D(2018, 5, 15), False),
+        # FV: remaining >= 4y2m; original <= 5y3m.
+        ("FVM25", D(2029, 8, 1), FIVE_Y, True),
+        ("FVM25", D(2029, 7, 31), FIVE_Y, False),
+        ("FVM25", D(2030, 5, 31), D(2025, 6, 2), True),
+        ("FVM25", D(2030, 5, 15), D(2025, 2, 15), True),
+        ("FVM25", D(2030, 5, 15), D(2025, 2, 14), False),
+        ("FVM25", D(2030, 5, 15), D(2020, 5, 15), False),  # an old 10-year note
+        # TY: remaining 6y6m to 10y.
+        ("TYM25", D(2031, 12, 1), None, True),
+        ("TYM25", D(2031, 11, 30), None, False),
+        ("TYM25", D(2035, 6, 1), None, True),
+        ("TYM25", D(2035, 6, 2), None, False),
+        # TN: original-issue 10-year notes, remaining 9y5m to 10y.
+        ("TNM25", D(2034, 11, 1), D(2024, 11, 1), True),
+        ("TNM25", D(2034, 10, 31), D(2024, 10, 31), False),
+        ("TNM25", D(2035, 6, 1), D(2025, 6, 1), True),
+        ("TNM25", D(2035, 6, 2), D(2025, 6, 2), False),
+        ("TNM25", D(2034, 11, 15), D(2004, 11, 15), False),  # an old 30-year bond
+        # US: remaining >= 15y and < 25y.
+        ("USM25", D(2040, 6, 1), None, True),
+        ("USM25", D(2040, 5, 31), None, False),
+        ("USM25", D(2050, 5, 31), None, True),
+        ("USM25", D(2050, 6, 1), None, False),
+        # UB: remaining >= 25y.
+        ("UBM25", D(2050, 6, 1), None, True),
+        ("UBM25", D(2050, 5, 31), None, False),
+        ("UBM25", D(2055, 5, 15), None, True),
+    ],
+)
+def test_deliverability_boundaries(code, maturity, issue, ok):
+    bond = Treasury(0.04, maturity, issue_date=issue)
+    assert is_deliverable(bond, code) is ok
+    if ok:
+        assert check_deliverable(bond, code) is bond
+    else:
+        with pytest.raises(ValueError, match="bond"):
+            check_deliverable(bond, code)
+
+
+@pytest.mark.parametrize(
+    ("code", "maturity"),
+    [("TUM25", D(2027, 5, 31)), ("Z3NM25", D(2028, 5, 31)), ("FVM25", D(2030, 5, 31)),
+     ("TNM25", D(2035, 2, 15))],
+)  # fmt: skip
+def test_deliverability_needs_issue_date(code, maturity):
+    bond = Treasury(0.04, maturity)  # remaining term fits; the original term is unknown
+    with pytest.raises(ValueError, match=r"bond\.issue_date"):
+        is_deliverable(bond, code)
+
+
+def test_deliverability_bad_input():
+    with pytest.raises(TypeError, match="bond"):
+        is_deliverable("4% 2034", "TYM25")
+    with pytest.raises(ValueError, match="contract"):
+        is_deliverable(BOND, "TYQ25")
+
+
+# --------------------------------------------------------------------------------------------
+# Invoice price, gross basis, carry, implied repo, net basis
+# --------------------------------------------------------------------------------------------
+
+F, CF, P = 109.625, 0.9069, 99.5
+
+
+def test_invoice_price():
+    assert invoice_price(F, CF, 1.25) == pytest.approx(F * CF + 1.25, abs=1e-12)
+    from_bond = invoice_price(F, CF, bond=BOND, delivery=DELIVERY)
+    assert from_bond == pytest.approx(F * CF + AI_DELIVERY, abs=1e-12)
+    arr = invoice_price(np.array([100.0, 110.0]), CF, 0.5)
+    np.testing.assert_allclose(arr, np.array([100.0, 110.0]) * CF + 0.5, atol=1e-12)
+
+
+def test_gross_basis():
+    assert gross_basis(BOND, P, F, CF) == pytest.approx(P - F * CF, abs=1e-12)
+    assert gross_basis(bond=BOND, clean_price=P, futures_price=F, conversion_factor=CF) == (
+        gross_basis(BOND, P, F, CF)
+    )
+
+
+def test_implied_repo_no_coupon_simple_formula():
+    expected = ((F * CF + AI_DELIVERY) / (P + AI_SETTLE) - 1) * 360 / DAYS
+    assert implied_repo_rate(BOND, P, F, CF, SETTLE, DELIVERY) == pytest.approx(expected, abs=1e-12)
+
+
+def test_carry_and_forward_no_coupon_by_hand():
+    full = P + AI_SETTLE
+    expected = AI_DELIVERY - AI_SETTLE - full * REPO * DAYS / 360
+    assert carry(BOND, P, SETTLE, DELIVERY, REPO) == pytest.approx(expected, abs=1e-12)
+    assert forward_price(BOND, P, SETTLE, DELIVERY, REPO) == pytest.approx(
+        full * (1 + REPO * DAYS / 360) - AI_DELIVERY, abs=1e-12
+    )
+    nb = net_basis(BOND, P, F, CF, SETTLE, DELIVERY, REPO)
+    assert nb == pytest.approx(gross_basis(BOND, P, F, CF) - expected, abs=1e-12)
+
+
+# A coupon inside the period: the 4 5/8% of 15 Feb 2035 bought 1 July 2025 for delivery on
+# 30 Sep 2025 (TYU25) pays 2.3125 on 15 Aug 2025. Accrued at settle 136/181 of a coupon (15 Feb
+# to 1 Jul, period to 15 Aug of 181 days); at delivery 46/184 (15 Aug to 30 Sep, period to
+# 15 Feb 2026 of 184 days); 91 days settle to delivery; the coupon is reinvested for 46 days.
+COUPON_BOND = Treasury(0.04625, D(2035, 2, 15))
+C_SETTLE, C_DELIVERY = D(2025, 7, 1), D(2025, 9, 30)
+C_P, C_F, C_CF, C = 101.0, 111.0, 0.9050, 2.3125
+C_AI_SETTLE, C_AI_DELIVERY = C * 136 / 181, C * 46 / 184
+C_DAYS, C_REINVEST = 91, 46
+
+
+def test_coupon_case_day_counts():
+    assert (C_SETTLE - D(2025, 2, 15)).days == 136
+    assert (C_DELIVERY - D(2025, 8, 15)).days == C_REINVEST
+    assert (D(2026, 2, 15) - D(2025, 8, 15)).days == 184
+    assert (C_DELIVERY - C_SETTLE).days == C_DAYS
+
+
+def test_implied_repo_with_coupon_by_hand():
+    full = C_P + C_AI_SETTLE
+    expected = (C_F * C_CF + C_AI_DELIVERY + C - full) / (
+        full * C_DAYS / 360 - C * C_REINVEST / 360
+    )
+    got = implied_repo_rate(COUPON_BOND, C_P, C_F, C_CF, C_SETTLE, C_DELIVERY)
+    assert got == pytest.approx(expected, abs=1e-12)
+    # The coupon matters: ignoring it would give a very different rate.
+    naive = ((C_F * C_CF + C_AI_DELIVERY) / full - 1) * 360 / C_DAYS
+    assert abs(got - naive) > 0.05
+
+
+def test_carry_and_net_basis_with_coupon_by_hand():
+    full = C_P + C_AI_SETTLE
+    repo_cost = REPO * (full * C_DAYS - C * C_REINVEST) / 360
+    expected_carry = C_AI_DELIVERY - C_AI_SETTLE + C - repo_cost
+    assert carry(COUPON_BOND, C_P, C_SETTLE, C_DELIVERY, REPO) == pytest.approx(
+        expected_carry, abs=1e-12
+    )
+    nb = net_basis(COUPON_BOND, C_P, C_F, C_CF, C_SETTLE, C_DELIVERY, REPO)
+    assert nb == pytest.approx(C_P - C_F * C_CF - expected_carry, abs=1e-12)
+    # The identity with a coupon inside: net basis = (repo - IRR) x (P_full d - c d_c) / 360.
+    irr = implied_repo_rate(COUPON_BOND, C_P, C_F, C_CF, C_SETTLE, C_DELIVERY)
+    assert nb == pytest.approx((REPO - irr) * (full * C_DAYS - C * C_REINVEST) / 360, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    price=st.floats(70.0, 130.0),
+    futures=st.floats(80.0, 140.0),
+    cf=st.floats(0.6, 1.2),
+    repo=st.floats(-0.01, 0.10),
+    start=st.integers(0, 170),
+    length=st.integers(1, 180),
+)
+def test_carry_identity_without_coupon(price, futures, cf, repo, start, length):
+    # Between the coupons of 15 Feb and 15 Aug 2025 no coupon is paid:
+    # net basis = (P + AI_settle) x (repo - implied repo) x days / 360.
+    settle = D(2025, 2, 15) + dt.timedelta(days=start)
+    delivery = min(settle + dt.timedelta(days=length), D(2025, 8, 14))
+    if delivery <= settle:
+        return
+    days = (delivery - settle).days
+    ai = 2.125 * (settle - D(2025, 2, 15)).days / 181
+    nb = net_basis(BOND, price, futures, cf, settle, delivery, repo)
+    irr = implied_repo_rate(BOND, price, futures, cf, settle, delivery)
+    assert nb == pytest.approx((price + ai) * (repo - irr) * days / 360, abs=1e-9)
+    # and gross basis = carry + net basis
+    assert gross_basis(BOND, price, futures, cf) == pytest.approx(
+        carry(BOND, price, settle, delivery, repo) + nb, abs=1e-9
+    )
+
+
+def test_basis_functions_vectorise():
+    prices = np.array([99.0, 99.5, 100.0])
+    got = net_basis(BOND, prices, F, CF, SETTLE, DELIVERY, REPO)
+    assert isinstance(got, np.ndarray) and got.shape == (3,)
+    for p, g in zip(prices, got, strict=True):
+        assert g == pytest.approx(net_basis(BOND, float(p), F, CF, SETTLE, DELIVERY, REPO))
+    assert isinstance(implied_repo_rate(BOND, P, F, CF, SETTLE, DELIVERY), float)
+
+
+# --------------------------------------------------------------------------------------------
+# The basket
+# --------------------------------------------------------------------------------------------
+
+COLUMNS = [
+    "bond", "coupon", "maturity", "price", "yield", "cf", "gross_basis_32nds", "carry_32nds",
+    "net_basis_32nds", "implied_repo", "actual_repo", "ctd",
+]  # fmt: skip
+
+
+def test_basket_table():
+    t = basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    assert list(t.columns) == COLUMNS
+    assert len(t) == len(BASKET)
+    for i, bond in enumerate(BASKET):
+        row = t.iloc[i]
+        cf = conversion_factor(bond.coupon, bond.maturity, "TYM25")
+        assert row["cf"] == cf
+        assert row["yield"] == pytest.approx(YIELDS[i], abs=1e-9)
+        assert row["gross_basis_32nds"] == pytest.approx(32 * (PRICES[i] - 110.0 * cf))
+        assert row["carry_32nds"] == pytest.approx(
+            32 * carry(bond, PRICES[i], SETTLE, DELIVERY, REPO)
+        )
+        assert row["net_basis_32nds"] == pytest.approx(
+            row["gross_basis_32nds"] - row["carry_32nds"], abs=1e-9
+        )
+        assert row["implied_repo"] == pytest.approx(
+            implied_repo_rate(bond, PRICES[i], 110.0, cf, SETTLE, DELIVERY), abs=1e-12
+        )
+    assert t["ctd"].sum() == 1
+    assert t.loc[t["ctd"], "implied_repo"].iloc[0] == t["implied_repo"].max()
+    assert (t["actual_repo"] == REPO).all()
+
+
+def test_basket_table_repo_per_bond():
+    repo = [REPO] * len(BASKET)
+    repo[3] = 0.01  # one issue trades special
+    t = basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, repo)
+    assert t["actual_repo"].iloc[3] == 0.01
+    base = basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    # Cheaper financing raises carry and lowers the net basis of that bond only.
+    assert t["net_basis_32nds"].iloc[3] < base["net_basis_32nds"].iloc[3]
+    assert t["net_basis_32nds"].iloc[0] == base["net_basis_32nds"].iloc[0]
+
+
+def test_basket_table_bad_input():
+    args = (110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="bond"):
+        basket_table([*BASKET, Treasury(0.04, D(2030, 5, 15))], [*PRICES, 99.0], *args)
+    with pytest.raises(ValueError, match="clean_prices"):
+        basket_table(BASKET, PRICES[:-1], *args)
+    with pytest.raises(ValueError, match="bonds"):
+        basket_table([], [], *args)
+    with pytest.raises(ValueError, match="futures_price"):
+        basket_table(BASKET, PRICES, 0.0, "TYM25", SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="delivery"):
+        basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, SETTLE, REPO)
+    with pytest.raises(ValueError, match="contract"):
+        basket_table(BASKET, PRICES, 110.0, "TYZ2", SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="repo_rate"):
+        basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, 4.3)
+
+
+# --------------------------------------------------------------------------------------------
+# CTD under yield shifts and twists
+# --------------------------------------------------------------------------------------------
+
+SHIFTS = np.linspace(-300, 300, 121)
+DURATION = {b.label: modified_duration(b, SETTLE, y) for b, y in zip(BASKET, YIELDS, strict=True)}
+
+
+def _ctd_rows(grid: pd.DataFrame) -> pd.DataFrame:
+    return grid[grid["is_ctd"]]
+
+
+def test_ctd_grid_shape_and_no_option_model():
+    g = ctd_grid(BASKET, YIELDS, None, "TYM25", SETTLE, DELIVERY, REPO, SHIFTS)
+    assert list(g.columns) == [
+        "shift_bp", "twist_bp", "bond", "yield", "price", "futures_price", "net_basis_32nds",
+        "implied_repo", "is_ctd",
+    ]  # fmt: skip
+    assert len(g) == len(SHIFTS) * len(BASKET)
+    assert (g["twist_bp"] == 0).all()
+    ctd = _ctd_rows(g)
+    assert len(ctd) == len(SHIFTS)
+    # With the futures at the cheapest delivery price, the CTD's net basis is zero, its
+    # implied repo is the repo rate, and every other bond's net basis is positive.
+    np.testing.assert_allclose(ctd["net_basis_32nds"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(ctd["implied_repo"], REPO, atol=1e-12)
+    assert (g["net_basis_32nds"] > -1e-9).all()
+    # Prices follow the shifted yields.
+    row = g[(g["shift_bp"] == SHIFTS[10]) & (g["bond"] == BASKET[4].label)].iloc[0]
+    assert row["yield"] == pytest.approx(YIELDS[4] + SHIFTS[10] / 1e4)
+    assert row["price"] == pytest.approx(clean_price(BASKET[4], SETTLE, row["yield"]), abs=1e-12)
+
+
+def test_ctd_duration_does_not_fall_as_yields_rise():
+    g = ctd_grid(BASKET, YIELDS, 110.0, "TYM25", SETTLE, DELIVERY, REPO, SHIFTS)
+    durations = _ctd_rows(g).sort_values("shift_bp")["bond"].map(DURATION).to_numpy()
+    assert np.all(np.diff(durations) >= 0)
+    assert durations[0] == min(DURATION.values())
+    assert durations[-1] == max(DURATION.values())
+
+
+def test_ctd_switches_near_six_percent_on_a_flat_curve():
+    # Conversion factors price every bond at 6%: on a flat curve well below 6% the
+    # shortest-duration bond is cheapest, well above it the longest.
+    bonds = [Treasury(0.04, D(2032, 1, 31)), Treasury(0.0275, D(2032, 8, 15)),
+             Treasury(0.03875, D(2034, 8, 15)), Treasury(0.04625, D(2035, 2, 15))]  # fmt: skip
+    g = ctd_grid(bonds, [0.04] * 4, None, "TYM25", SETTLE, DELIVERY, REPO, [100.0, 300.0])
+    ctd = _ctd_rows(g).set_index("shift_bp")["bond"]
+    durations = {b.label: modified_duration(b, SETTLE, 0.06) for b in bonds}
+    assert durations[ctd[100.0]] == min(durations.values())  # yields at 5%
+    assert durations[ctd[300.0]] == max(durations.values())  # yields at 7%
+
+
+def test_ctd_grid_quoted_price_matches_basket_table_at_zero_shift():
+    g = ctd_grid(BASKET, YIELDS, 110.0, "TYM25", SETTLE, DELIVERY, REPO, [-50.0, 0.0, 50.0])
+    today = g[g["shift_bp"] == 0.0].reset_index(drop=True)
+    t = basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    np.testing.assert_allclose(today["futures_price"], 110.0, atol=1e-9)
+    np.testing.assert_allclose(today["net_basis_32nds"], t["net_basis_32nds"], atol=1e-8)
+    np.testing.assert_allclose(today["implied_repo"], t["implied_repo"], atol=1e-12)
+    assert today["is_ctd"].tolist() == t["ctd"].tolist()
+
+
+def test_ctd_grid_twists():
+    twists = [-100.0, 0.0, 100.0]
+    g = ctd_grid(BASKET, YIELDS, None, "TYM25", SETTLE, DELIVERY, REPO, [0.0, 50.0], twists)
+    assert len(g) == 2 * 3 * len(BASKET)
+    assert sorted(g["twist_bp"].unique()) == twists
+    # The longest bond's yield moves up by half the twist, the shortest down by half.
+    longest, shortest = BASKET[12].label, BASKET[14].label
+    row = g[(g["twist_bp"] == 100.0) & (g["shift_bp"] == 0.0)].set_index("bond")
+    assert row.loc[longest, "yield"] == pytest.approx(YIELDS[12] + 0.005)
+    assert row.loc[shortest, "yield"] == pytest.approx(YIELDS[14] - 0.005)
+    # A steepener cheapens long bonds: the CTD's duration does not fall.
+    ctd = _ctd_rows(g[g["shift_bp"] == 50.0]).set_index("twist_bp")["bond"].map(DURATION)
+    assert ctd[-100.0] <= ctd[0.0] <= ctd[100.0]
+
+
+def test_ctd_grid_bad_input():
+    args = ("TYM25", SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="shifts_bp"):
+        ctd_grid(BASKET, YIELDS, None, *args, [])
+    with pytest.raises(ValueError, match="twists_bp"):
+        ctd_grid(BASKET, YIELDS, None, *args, [0.0], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="yields"):
+        ctd_grid(BASKET, YIELDS[:3], None, *args, [0.0])
+    with pytest.raises(ValueError, match="futures_price"):
+        ctd_grid(BASKET, YIELDS, -1.0, *args, [0.0])
+    with pytest.raises(ValueError, match="delivery"):
+        ctd_grid(BASKET, YIELDS, None, "TYM25", DELIVERY, SETTLE, REPO, [0.0])
+    with pytest.raises(ValueError, match="bond"):
+        ctd_grid([Treasury(0.04, D(2045, 5, 15))], [0.045], None, *args, [0.0])
+
+
+# --------------------------------------------------------------------------------------------
+# Futures DV01 and hedge ratios
+# --------------------------------------------------------------------------------------------
+
+
+def test_futures_dv01_is_forward_dv01_over_cf():
+    y = 0.0433
+    got = futures_dv01(BOND, y, CF, SETTLE, DELIVERY, REPO)
+    # Independent: bump the yield, reprice, carry both prices forward, difference.
+    up = forward_price(BOND, clean_price(BOND, SETTLE, y + 1e-4), SETTLE, DELIVERY, REPO)
+    down = forward_price(BOND, clean_price(BOND, SETTLE, y - 1e-4), SETTLE, DELIVERY, REPO)
+    assert got == pytest.approx((down - up) / 2 / CF, rel=1e-10)
+    assert got == pytest.approx(dv01(BOND, SETTLE, y) * (1 + REPO * DAYS / 360) / CF, rel=1e-12)
+
+
+def test_hedge_ratio_and_contracts():
+    assert hedge_ratio(0.08, 0.064) == pytest.approx(1.25)
+    # $10mn of bonds, 1.25 futures face per bond face: 125 TY contracts ($100k) ...
+    assert hedge_contracts(10_000_000, 0.08, 0.064, "TYM25") == pytest.approx(125.0)
+    # ... or 62.5 TU contracts ($200k).
+    assert hedge_contracts(10_000_000, 0.08, 0.064, "TUM25") == pytest.approx(62.5)
+    with pytest.raises(ValueError, match="futures_dv01"):
+        hedge_ratio(0.08, 0.0)
+    with pytest.raises(ValueError, match="face"):
+        hedge_contracts(-1.0, 0.08, 0.064, "TYM25")
+
+
+# --------------------------------------------------------------------------------------------
+# The switch option
+# --------------------------------------------------------------------------------------------
+
+
+def test_switch_option_matches_two_bond_approximation():
+    # Two bonds on a flat curve at the yield where their forward prices per CF are equal.
+    # Near there the difference of the two ratios is about slope x shift, so the expected
+    # basis of the one delivered today is CF x |slope| x sigma sqrt(T) / sqrt(2 pi).
+    short, long_ = Treasury(0.04, D(2032, 1, 31)), Treasury(0.04625, D(2035, 2, 15))
+    cfs, cfl = (conversion_factor(b.coupon, b.maturity, "TYM25") for b in (short, long_))
+
+    def gap(y):
+        ratio = [
+            forward_price(b, clean_price(b, SETTLE, y), SETTLE, DELIVERY, REPO) / cf
+            for b, cf in ((short, cfs), (long_, cfl))
+        ]
+        return ratio[1] - ratio[0]
+
+    lo, hi = 0.03, 0.09
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if gap(mid) > 0 else (lo, mid)
+    tie = (lo + hi) / 2
+    slope = abs(gap(tie + 1e-4) - gap(tie - 1e-4)) / 2  # per bp
+    futures = forward_price(short, clean_price(short, SETTLE, tie), SETTLE, DELIVERY, REPO) / cfs
+    vol = 25.0
+    sigma = vol * math.sqrt(DAYS / 365.25)
+    opt = switch_option_value(
+        [short, long_], [tie, tie], futures, "TYM25", SETTLE, DELIVERY, REPO, vol,
+        n_scenarios=200_000,
+    )  # fmt: skip
+    cf_ctd = cfs if opt.ctd == short.label else cfl
+    expected = 32 * cf_ctd * slope * sigma / math.sqrt(2 * math.pi)
+    assert opt.value_32nds == pytest.approx(expected, rel=0.03)
+    assert opt.switch_probability == pytest.approx(0.5, abs=0.01)
+    assert abs(opt.ctd_net_basis_32nds) < 1e-6
+
+
+def test_switch_option_properties():
+    args = (BASKET, YIELDS, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    low = switch_option_value(*args, 50.0)
+    high = switch_option_value(*args, 150.0)
+    assert isinstance(low, SwitchOption)
+    assert 0 < low.value_32nds < high.value_32nds
+    assert switch_option_value(*args, 50.0) == low  # seeded: reproducible
+    assert sum(high.delivery_shares.values()) == pytest.approx(1.0)
+    assert high.switch_probability == pytest.approx(1 - high.delivery_shares[high.ctd])
+    t = basket_table(BASKET, PRICES, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    assert high.ctd == t.loc[t["ctd"], "bond"].iloc[0]
+    assert high.ctd_net_basis_32nds == pytest.approx(t.loc[t["ctd"], "net_basis_32nds"].iloc[0])
+    zero = switch_option_value(*args, 0.0)
+    assert zero.value_32nds == 0.0 and zero.switch_probability == 0.0
+    # One bond: nothing to switch to.
+    single = switch_option_value(BASKET[:1], YIELDS[:1], 110.0, "TYM25", SETTLE, DELIVERY, REPO,
+                                 100.0, twist_vol_bp=30.0)  # fmt: skip
+    assert single.value_32nds == 0.0
+    # A twist adds optionality.
+    twisted = switch_option_value(*args, 50.0, twist_vol_bp=50.0)
+    assert twisted.value_32nds > low.value_32nds
+
+
+def test_switch_option_bad_input():
+    args = (BASKET, YIELDS, 110.0, "TYM25", SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="vol_bp"):
+        switch_option_value(*args, -1.0)
+    with pytest.raises(ValueError, match="twist_vol_bp"):
+        switch_option_value(*args, 50.0, twist_vol_bp=-1.0)
+    with pytest.raises(ValueError, match="n_scenarios"):
+        switch_option_value(*args, 50.0, n_scenarios=1)
+    with pytest.raises(TypeError, match="seed"):
+        switch_option_value(*args, 50.0, seed=1.5)
+    with pytest.raises(ValueError, match="futures_price"):
+        switch_option_value(BASKET, YIELDS, 0.0, "TYM25", SETTLE, DELIVERY, REPO, 50.0)
+
+
+# --------------------------------------------------------------------------------------------
+# The leveraged basis position
+# --------------------------------------------------------------------------------------------
+
+
+def test_basis_position_path_by_hand():
+    dates = [D(2025, 3, 3), D(2025, 3, 4), D(2025, 3, 5)]
+    face, h, im = 10_000_000, 0.02, 2_000.0
+    path = basis_position_path(
+        dates, [99.5, 99.25, 99.0], [109.625, 109.5, 109.5], bond=BOND, contract="TYM25",
+        face=face, repo_rate=REPO, haircut=h, initial_margin=im, margin_multiplier=[1, 1, 2],
+    )  # fmt: skip
+    n = round(face * CF / 100_000)  # CF of the 4 1/4% 2032 for TYM25 is 0.9069: 91 contracts
+    assert n == 91 and (path["contracts"] == n).all()
+    ai = [2.125 * k / 181 for k in (16, 17, 18)]
+    full = [face / 100 * (p + a) for p, a in zip([99.5, 99.25, 99.0], ai, strict=True)]
+    np.testing.assert_allclose(path["variation_margin"], [0.0, n * 1000 * 0.125, 0.0])
+    np.testing.assert_allclose(path["futures_pnl"], [0.0, n * 1000 * 0.125, n * 1000 * 0.125])
+    np.testing.assert_allclose(path["bond_pnl"], [0.0, -25_000.0, -50_000.0])
+    np.testing.assert_allclose(path["coupon_income"], [face / 100 * (a - ai[0]) for a in ai])
+    repo = np.cumsum([0.0] + [(1 - h) * v * REPO / 360 for v in full[:2]])
+    np.testing.assert_allclose(path["repo_interest"], repo)
+    margin = np.array([1, 1, 2]) * n * im
+    np.testing.assert_allclose(path["initial_margin"], margin)
+    requirement = h * np.array(full) + margin
+    np.testing.assert_allclose(path["margin_requirement"], requirement)
+    equity = (
+        requirement[0] + path["basis_pnl"] + path["coupon_income"] - path["repo_interest"]
+    ).to_numpy()
+    np.testing.assert_allclose(path["equity"], equity)
+    np.testing.assert_allclose(path["leverage"], np.array(full) / equity)
+    # The basis widened by 8/32 less the futures' 1/8 x CF: equity falls; and the margin
+    # hike on day 2 forces a call.
+    assert path["margin_call"].tolist() == [False, True, True]
+    assert path["excess_equity"].iloc[2] < path["excess_equity"].iloc[1]
+
+
+def test_basis_shock_path():
+    path = basis_shock_path(
+        BOND, "TYM25", D(2025, 7, 3), 99.5, 109.625, days=5, shock_day=2,
+        basis_widening_32nds=16, margin_multiplier=3, equity=20e6,
+    )  # fmt: skip
+    # Business days from Thu 3 July 2025: Friday 4 July is Independence Day.
+    assert path["date"].tolist() == [
+        D(2025, 7, 3), D(2025, 7, 7), D(2025, 7, 8), D(2025, 7, 9), D(2025, 7, 10), D(2025, 7, 11)
+    ]  # fmt: skip
+    np.testing.assert_allclose(path["bond_pnl"], [0, 0, -500_000, -500_000, -500_000, -500_000])
+    assert (path["futures_pnl"] == 0).all()
+    assert path["initial_margin"].iloc[2] == 3 * path["initial_margin"].iloc[1]
+    calm = basis_shock_path(BOND, "TYM25", D(2025, 7, 3), 99.5, 109.625, days=5, equity=20e6)
+    assert not calm["margin_call"].any()
+    assert (path["equity"] <= calm["equity"] + 1e-6).all()
+
+
+def test_basis_position_bad_input():
+    dates = [D(2025, 3, 3), D(2025, 3, 4)]
+    kw = dict(bond=BOND, contract="TYM25", face=1e7, repo_rate=REPO, haircut=0.02,
+              initial_margin=2_000.0)  # fmt: skip
+    with pytest.raises(ValueError, match="dates"):
+        basis_position_path(dates[::-1], [99.5, 99.4], [109.6, 109.5], **kw)
+    with pytest.raises(ValueError, match="bond_prices"):
+        basis_position_path(dates, [99.5], [109.6, 109.5], **kw)
+    with pytest.raises(ValueError, match="futures_prices"):
+        basis_position_path(dates, [99.5, 99.4], [109.6, -1.0], **kw)
+    with pytest.raises(ValueError, match="haircut"):
+        basis_position_path(dates, [99.5, 99.4], [109.6, 109.5], **{**kw, "haircut": 1.0})
+    with pytest.raises(ValueError, match="face"):
+        basis_position_path(dates, [99.5, 99.4], [109.6, 109.5], **{**kw, "face": 1_000.0})
+    with pytest.raises(ValueError, match="equity"):
+        basis_position_path(dates, [99.5, 99.4], [109.6, 109.5], **{**kw, "equity": -1.0})
+    with pytest.raises(ValueError, match="shock_day"):
+        basis_shock_path(BOND, "TYM25", SETTLE, 99.5, 109.6, days=5, shock_day=6)
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input to the basis functions
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"futures_price": 0.0}, "futures_price"),
+        ({"futures_price": -110.0}, "futures_price"),
+        ({"conversion_factor": 0.0}, "conversion_factor"),
+        ({"conversion_factor": -0.9}, "conversion_factor"),
+        ({"clean_price": 0.0}, "clean_price"),
+        ({"delivery": SETTLE}, "delivery"),
+        ({"delivery": D(2025, 3, 1)}, "delivery"),
+        ({"delivery": D(2033, 1, 1)}, "delivery"),  # after the bond matures
+        ({"settle": "2025-03-03"}, "settle"),
+    ],
+)
+def test_basis_bad_input(kwargs, name):
+    base = dict(bond=BOND, clean_price=P, futures_price=F, conversion_factor=CF,
+                settle=SETTLE, delivery=DELIVERY)  # fmt: skip
+    args = {**base, **kwargs}
+    error = TypeError if name == "settle" else ValueError
+    with pytest.raises(error, match=name):
+        implied_repo_rate(**args)
+    with pytest.raises(error, match=name):
+        net_basis(**args, repo_rate=REPO)
+
+
+def test_other_bad_input():
+    with pytest.raises(TypeError, match="bond"):
+        gross_basis(None, P, F, CF)
+    with pytest.raises(ValueError, match="futures_price"):
+        gross_basis(BOND, P, 0.0, CF)
+    with pytest.raises(ValueError, match="conversion_factor"):
+        gross_basis(BOND, P, F, -1.0)
+    with pytest.raises(ValueError, match="repo_rate"):
+        carry(BOND, P, SETTLE, DELIVERY, 4.3)
+    with pytest.raises(ValueError, match="accrued"):
+        invoice_price(F, CF)
+    with pytest.raises(ValueError, match="futures_price"):
+        invoice_price(0.0, CF, 1.0)
+    with pytest.raises(ValueError, match="conversion_factor"):
+        invoice_price(F, 0.0, 1.0)
+    with pytest.raises(ValueError, match="coupon"):
+        conversion_factor(4.25, D(2032, 2, 15), "TYM25")
+    with pytest.raises(ValueError, match="maturity"):
+        conversion_factor(0.0425, D(2025, 5, 15), "TYM25")
+    with pytest.raises(ValueError, match="contract"):
+        conversion_factor(0.0425, D(2032, 2, 15), "TYM")
+    with pytest.raises(ValueError, match="conversion_factor"):
+        futures_dv01(BOND, 0.0433, 0.0, SETTLE, DELIVERY, REPO)
+    with pytest.raises(ValueError, match="delivery"):
+        futures_dv01(BOND, 0.0433, CF, DELIVERY, SETTLE, REPO)
+
+
+def test_futures_contract_is_exported():
+    assert isinstance(contract("TNZ25"), FuturesContract)
