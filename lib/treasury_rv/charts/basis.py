@@ -1,0 +1,769 @@
+"""Charts of the cash-futures basis: the deliverable basket, CTD switching, the levered trade.
+
+Each ``*_grid`` function runs the numeric modules over the values a chart's controls can take
+and returns one tidy DataFrame (at most :data:`MAX_ROWS` rows); each ``*_chart`` function
+draws such a frame with Altair and binds its controls, so the static page responds by
+filtering the precomputed grid. Grids store the control values as whole numbers (basis points,
+32nds, percent of initial margin), which the filters compare after rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from treasury_rv._validate import as_date, as_float_array
+from treasury_rv.bonds import Treasury
+from treasury_rv.charts import PALETTE, select, slider
+from treasury_rv.dates import add_business_days, to_32nds
+from treasury_rv.futures import (
+    FuturesContract,
+    basis_position_path,
+    basket_table,
+    conversion_factor,
+    forward_price,
+    net_basis,
+)
+from treasury_rv.futures import contract as futures_contract
+
+__all__ = [
+    "MAX_ROWS",
+    "basis_sheet",
+    "basket_chart",
+    "basket_repo_grid",
+    "ctd_switch_chart",
+    "stress_chart",
+    "stress_grid",
+]
+
+#: Largest grid a chart embeds in the page (rows).
+MAX_ROWS = 5000
+
+#: Width of each chart's plotting area, pixels (the page scrolls a chart sideways on a phone).
+PLOT_WIDTH = 400
+
+_VERMILION = PALETTE[1]
+
+#: Ends of the colour ramp for bonds by maturity: a mid blue and vermilion, legible on the light
+#: and the dark page alike (categorical colours come from the theme, which adapts to dark mode).
+_MATURITY_RAMP = ("#2F8FD8", PALETTE[1])
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------------
+
+
+def _check_grid(grid: object, columns: Sequence[str], name: str = "grid") -> pd.DataFrame:
+    """Return ``grid`` if it is a non-empty DataFrame with ``columns`` and at most MAX_ROWS rows."""
+    if not isinstance(grid, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(grid).__name__}")
+    missing = [c for c in columns if c not in grid.columns]
+    if missing:
+        raise ValueError(f"{name} is missing columns {missing}")
+    if grid.empty:
+        raise ValueError(f"{name} must not be empty")
+    if len(grid) > MAX_ROWS:
+        raise ValueError(f"{name} has {len(grid)} rows; a chart may embed at most {MAX_ROWS}")
+    return grid
+
+
+def _whole_grid(values: object, name: str) -> np.ndarray:
+    """A 1-d, strictly increasing grid of whole numbers (the values a control can take)."""
+    arr = np.atleast_1d(as_float_array(values, name))
+    if arr.ndim != 1 or arr.size < 2:
+        raise ValueError(f"{name} must be a 1-d sequence of at least two values")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be strictly increasing")
+    if not np.allclose(arr, np.round(arr), atol=1e-9):
+        raise ValueError(f"{name} must be whole numbers, got {arr.tolist()}")
+    return np.round(arr).astype(int)
+
+
+def _step(values: np.ndarray, name: str) -> int:
+    """The common step of an evenly spaced grid of whole numbers."""
+    steps = np.unique(np.diff(values))
+    if steps.size != 1:
+        raise ValueError(f"{name} must be evenly spaced, got steps {steps.tolist()}")
+    return int(steps[0])
+
+
+def _initial(value: float, values: np.ndarray, name: str) -> float:
+    """``value`` if it is one of the grid's values (in the grid's units), else ValueError."""
+    if not np.any(np.isclose(values, value)):
+        raise ValueError(
+            f"{name} must be one of the grid's values {values.tolist()}, got {value!r}"
+        )
+    return value
+
+
+def _bond_order(grid: pd.DataFrame) -> list[str]:
+    """Bond labels sorted by maturity (the basket's natural order)."""
+    firsts = grid.drop_duplicates("bond").sort_values("maturity_years")
+    return firsts["bond"].tolist()
+
+
+def _years(maturity: pd.Series, settle: dt.date) -> np.ndarray:
+    return np.array([(m - settle).days / 365.25 for m in maturity])
+
+
+# --------------------------------------------------------------------------------------------
+# The basket at a range of repo rates
+# --------------------------------------------------------------------------------------------
+
+
+def basket_repo_grid(
+    bonds: Sequence[Treasury],
+    clean_prices,
+    futures_price: float,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    delivery: dt.date,
+    repo_bp,
+) -> pd.DataFrame:
+    """The basis sheet (:func:`treasury_rv.futures.basket_table`) at each of several repo rates.
+
+    Parameters
+    ----------
+    bonds : sequence of Treasury
+        The deliverable basket.
+    clean_prices : sequence of float
+        Clean prices at settlement, per 100, one per bond.
+    futures_price : float
+        Futures price, points per 100.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+    settle, delivery : datetime.date
+        Settlement and delivery dates.
+    repo_bp : sequence of int
+        Term repo rates, basis points (430 for 4.30%), evenly spaced and increasing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``basket_table`` plus ``repo_bp`` (int) and ``maturity_years``
+        (years from settlement), one row per repo rate and bond.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
+    >>> g = basket_repo_grid(basket, [98.5, 99.6], 112.0, "TYM25", dt.date(2025, 3, 3),
+    ...                      dt.date(2025, 6, 30), [400, 425, 450])
+    >>> len(g), sorted(g["repo_bp"].unique().tolist())
+    (6, [400, 425, 450])
+    """
+    rates = _whole_grid(repo_bp, "repo_bp")
+    _step(rates, "repo_bp")
+    if len(rates) * len(bonds) > MAX_ROWS:
+        raise ValueError(f"repo_bp x bonds gives more than {MAX_ROWS} rows")
+    frames = []
+    for bp in rates:
+        table = basket_table(
+            bonds, clean_prices, futures_price, contract, settle, delivery, bp / 1e4
+        )
+        frames.append(table.assign(repo_bp=int(bp)))
+    grid = pd.concat(frames, ignore_index=True)
+    grid["maturity_years"] = _years(grid["maturity"], settle)
+    return grid
+
+
+def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
+    """Implied repo against a repo-rate slider, and the net basis that results, bond by bond.
+
+    Top: each bond's implied repo rate (independent of the repo rate) with a rule at the repo
+    rate chosen on the slider; a bond whose implied repo is above it delivers at a profit.
+    Bottom: each bond's net basis at that repo rate, the cheapest to deliver marked.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        From :func:`basket_repo_grid`.
+    repo_bp : int
+        Initial repo rate, basis points; one of the grid's ``repo_bp`` values.
+
+    Returns
+    -------
+    altair.VConcatChart
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
+    >>> g = basket_repo_grid(basket, [98.5, 99.6], 112.0, "TYM25", dt.date(2025, 3, 3),
+    ...                      dt.date(2025, 6, 30), [400, 425, 450])
+    >>> chart = basket_chart(g, repo_bp=425)
+    """
+    cols = ("bond", "maturity_years", "repo_bp", "implied_repo", "net_basis_32nds", "ctd")
+    grid = _check_grid(grid, cols)
+    rates = np.sort(grid["repo_bp"].unique())
+    step = _step(rates, "grid['repo_bp']")
+    _initial(repo_bp, rates, "repo_bp")
+    repo = slider(
+        "repo_pct",
+        start=rates[0] / 100,
+        stop=rates[-1] / 100,
+        step=step / 100,
+        value=repo_bp / 100,
+        label="Term repo rate (%)",
+    )
+    data = grid.loc[:, list(cols)].assign(
+        implied_repo_pct=100 * grid["implied_repo"], repo_bp=grid["repo_bp"].astype(int)
+    )
+    order = _bond_order(data)
+    chosen = alt.datum.repo_bp == alt.expr.round(repo * 100)
+    bond_axis = alt.Y("bond:N", sort=order, title=None)
+
+    irr = data.loc[data["repo_bp"] == rates[0]]
+    irr_lo, irr_hi = (
+        min(irr["implied_repo_pct"].min(), rates[0] / 100),
+        max(irr["implied_repo_pct"].max(), rates[-1] / 100),
+    )
+    pad = 0.05 * (irr_hi - irr_lo)
+    irr_scale = alt.Scale(domain=[irr_lo - pad, irr_hi + pad], nice=False)
+    points = (
+        alt.Chart(irr)
+        .transform_calculate(
+            side=f"datum.implied_repo_pct > {repo.name} ? 'Above the repo rate' : 'At or below it'"
+        )
+        .mark_point(size=80, filled=True, opacity=1)
+        .encode(
+            x=alt.X("implied_repo_pct:Q", title="Implied repo rate (%, ACT/360)", scale=irr_scale),
+            y=bond_axis,
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=["At or below it", "Above the repo rate"]),
+            ),
+            tooltip=[
+                alt.Tooltip("bond:N", title="Bond"),
+                alt.Tooltip("implied_repo_pct:Q", title="Implied repo (%)", format=".3f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"row": [0]}))
+        .transform_calculate(repo=repo.name)
+        .mark_rule(strokeDash=[6, 3], strokeWidth=2, color=_VERMILION)
+        .encode(x=alt.X("repo:Q", scale=irr_scale))
+    )
+    top = alt.layer(points, rule).properties(
+        width=PLOT_WIDTH, height=22 * len(order), title="Implied repo against the repo rate"
+    )
+
+    nb = data["net_basis_32nds"]
+    nb_pad = 0.05 * (nb.max() - nb.min())
+    bars = (
+        alt.Chart(data)
+        .transform_filter(chosen)
+        .transform_calculate(role="datum.ctd ? 'Cheapest to deliver' : 'Other deliverable'")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "net_basis_32nds:Q",
+                title="Net basis (32nds per 100 face)",
+                scale=alt.Scale(domain=[nb.min() - nb_pad, nb.max() + nb_pad], nice=False),
+            ),
+            y=bond_axis,
+            color=alt.Color(
+                "role:N",
+                title=None,
+                scale=alt.Scale(domain=["Other deliverable", "Cheapest to deliver"]),
+            ),
+            tooltip=[
+                alt.Tooltip("bond:N", title="Bond"),
+                alt.Tooltip("net_basis_32nds:Q", title="Net basis (32nds)", format=".2f"),
+                alt.Tooltip("implied_repo_pct:Q", title="Implied repo (%)", format=".3f"),
+            ],
+        )
+        .properties(width=PLOT_WIDTH, height=22 * len(order), title="Net basis at that repo rate")
+    )
+    return (
+        alt.vconcat(top, bars, description=_BASKET_DESCRIPTION)
+        .add_params(repo)
+        .resolve_scale(color="independent")
+    )
+
+
+_BASKET_DESCRIPTION = (
+    "Two bar and dot charts of the deliverable basket. Top: each bond's implied repo rate with a "
+    "dashed line at the chosen repo rate. Bottom: each bond's net basis in 32nds at that repo "
+    "rate, the cheapest to deliver highlighted."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# CTD switching
+# --------------------------------------------------------------------------------------------
+
+
+def ctd_switch_chart(
+    grid: pd.DataFrame,
+    settle: dt.date,
+    *,
+    shift_bp: int = 0,
+    twist_bp: int = 0,
+    clip_32nds: float = 64.0,
+) -> alt.VConcatChart:
+    """Each bond's net basis as yields shift, and the cheapest to deliver at the chosen shift.
+
+    Top: net basis of every bond (32nds) against the parallel yield shift, with a rule at the
+    shift chosen on the slider; the bond lying lowest is the cheapest to deliver. Bottom: the
+    net basis of each bond at the chosen shift, the CTD highlighted. A drop-down picks the
+    twist (steepening or flattening of the basket's yields).
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        From :func:`treasury_rv.delivery.ctd_grid`, with whole-number ``shift_bp`` (evenly
+        spaced) and ``twist_bp`` values and the bonds' ``maturity`` column added (dates).
+    settle : datetime.date
+        Settlement date (maturities are shown as years from it).
+    shift_bp : int, default 0
+        Initial parallel shift, basis points; one of the grid's values.
+    twist_bp : int, default 0
+        Initial twist, basis points; one of the grid's values.
+    clip_32nds : float, default 64
+        Upper end of the net-basis axis, 32nds; bonds far from delivery run off the top.
+
+    Returns
+    -------
+    altair.VConcatChart
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> from treasury_rv.delivery import ctd_grid
+    >>> basket = [Treasury(0.0425, dt.date(2032, 2, 15)), Treasury(0.04625, dt.date(2035, 2, 15))]
+    >>> g = ctd_grid(basket, [0.0433, 0.0445], None, "TYM25", dt.date(2025, 3, 3),
+    ...              dt.date(2025, 6, 30), 0.043, [-100, 0, 100])
+    >>> g["maturity"] = [b.maturity for b in basket] * 3
+    >>> chart = ctd_switch_chart(g, dt.date(2025, 3, 3))
+    """
+    cols = ("shift_bp", "twist_bp", "bond", "maturity", "net_basis_32nds", "is_ctd", "yield")
+    grid = _check_grid(grid, cols)
+    shifts = _whole_grid(np.sort(grid["shift_bp"].unique()), "grid['shift_bp']")
+    step = _step(shifts, "grid['shift_bp']")
+    twists = np.sort(grid["twist_bp"].unique())
+    if not np.allclose(twists, np.round(twists)):
+        raise ValueError("grid['twist_bp'] must be whole numbers of basis points")
+    twists = np.round(twists).astype(int)
+    _initial(shift_bp, shifts, "shift_bp")
+    _initial(twist_bp, twists, "twist_bp")
+    if not clip_32nds > 0:
+        raise ValueError(f"clip_32nds must be positive, got {clip_32nds!r}")
+
+    data = pd.DataFrame(
+        {
+            "shift_bp": np.round(grid["shift_bp"].to_numpy()).astype(int),
+            "twist_bp": np.round(grid["twist_bp"].to_numpy()).astype(int),
+            "bond": grid["bond"].to_numpy(),
+            "maturity_years": _years(grid["maturity"], settle),
+            "yield_pct": 100 * grid["yield"].to_numpy(),
+            "net_basis_32nds": grid["net_basis_32nds"].to_numpy(),
+            "is_ctd": grid["is_ctd"].to_numpy(dtype=bool),
+        }
+    )
+    order = _bond_order(data)
+    shift = slider(
+        "shift_bp",
+        start=int(shifts[0]),
+        stop=int(shifts[-1]),
+        step=step,
+        value=shift_bp,
+        label="Parallel yield shift (bp)",
+    )
+    twist_labels = [
+        "none" if t == 0 else (f"steepen {t} bp" if t > 0 else f"flatten {-t} bp") for t in twists
+    ]
+    twist = select(
+        "twist_bp",
+        [int(t) for t in twists],
+        value=int(twist_bp),
+        label="Twist (longest minus shortest yield)",
+        labels=twist_labels,
+    )
+    low = min(float(data["net_basis_32nds"].min()), 0.0)
+    y_scale = alt.Scale(domain=[low - 2, clip_32nds], nice=False, clamp=False)
+    colour = alt.Color(
+        "maturity_years:Q",
+        title="Years to maturity",
+        scale=alt.Scale(range=list(_MATURITY_RAMP)),
+        legend=alt.Legend(orient="bottom", gradientLength=160),
+    )
+    base = alt.Chart(data).transform_filter(alt.datum.twist_bp == twist)
+    lines = base.mark_line(strokeWidth=1.8, clip=True).encode(
+        x=alt.X("shift_bp:Q", title="Parallel yield shift (bp)"),
+        y=alt.Y("net_basis_32nds:Q", title="Net basis (32nds)", scale=y_scale),
+        color=colour,
+        detail="bond:N",
+        tooltip=[
+            alt.Tooltip("bond:N", title="Bond"),
+            alt.Tooltip("shift_bp:Q", title="Shift (bp)"),
+            alt.Tooltip("net_basis_32nds:Q", title="Net basis (32nds)", format=".1f"),
+        ],
+    )
+    ctd_points = (
+        base.transform_filter(alt.datum.is_ctd)
+        .mark_point(size=18, filled=True, color=_VERMILION, clip=True)
+        .encode(x="shift_bp:Q", y=alt.Y("net_basis_32nds:Q", scale=y_scale))
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"row": [0]}))
+        .transform_calculate(shift=shift.name)
+        .mark_rule(strokeDash=[6, 3], strokeWidth=2)
+        .encode(x="shift:Q")
+    )
+    top = alt.layer(lines, ctd_points, rule).properties(
+        width=PLOT_WIDTH, height=260, title="Net basis of each note as yields shift"
+    )
+
+    bars = (
+        base.transform_filter(alt.datum.shift_bp == alt.expr.round(shift))
+        .transform_calculate(
+            role="datum.is_ctd ? 'Cheapest to deliver' : 'Other deliverable'",
+            yield_label="format(datum.yield_pct, '.2f') + '%'",
+        )
+        .mark_bar(clip=True)
+        .encode(
+            x=alt.X(
+                "net_basis_32nds:Q",
+                title="Net basis at the chosen shift (32nds)",
+                scale=alt.Scale(domain=[low - 2, clip_32nds], nice=False),
+            ),
+            y=alt.Y("bond:N", sort=order, title=None),
+            color=alt.Color(
+                "role:N",
+                title=None,
+                scale=alt.Scale(domain=["Other deliverable", "Cheapest to deliver"]),
+            ),
+            tooltip=[
+                alt.Tooltip("bond:N", title="Bond"),
+                alt.Tooltip("yield_label:N", title="Yield"),
+                alt.Tooltip("net_basis_32nds:Q", title="Net basis (32nds)", format=".1f"),
+            ],
+        )
+        .properties(width=PLOT_WIDTH, height=20 * len(order), title="Which note is cheapest")
+    )
+    return (
+        alt.vconcat(top, bars, description=_CTD_DESCRIPTION)
+        .add_params(shift, twist)
+        .resolve_scale(color="independent")
+    )
+
+
+_CTD_DESCRIPTION = (
+    "Line chart of each deliverable bond's net basis in 32nds against a parallel shift in "
+    "yields, with the chosen shift marked, above a bar chart of the net basis at that shift "
+    "with the cheapest to deliver highlighted."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The levered position under stress
+# --------------------------------------------------------------------------------------------
+
+
+def stress_grid(
+    bond: Treasury,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    delivery: dt.date,
+    clean_price: float,
+    futures_price: float,
+    *,
+    repo_rate: float,
+    widenings_32nds,
+    margin_pcts,
+    days: int = 20,
+    shock_day: int = 5,
+    face: float = 100e6,
+    haircut: float = 0.0,
+    initial_margin: float = 2_000.0,
+    equity: float | None = None,
+) -> pd.DataFrame:
+    """Equity and margin of the levered basis position under each basis shock and margin hike.
+
+    Illustrative scenarios for :func:`treasury_rv.futures.basis_position_path`, over business
+    days from ``settle``. The futures price stays at ``futures_price``. Without a shock the
+    bond's clean price follows its forward price at the repo rate (so carry is paid for) and
+    its net basis shrinks in a straight line to zero at ``delivery``: the calm path earns the
+    trade's profit steadily. From ``shock_day`` on the bond is a further ``widening`` 32nds
+    cheaper and the futures initial margin is ``margin_pct`` per cent of its starting level.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond held (normally the CTD).
+    contract : str or FuturesContract
+        Contract shorted.
+    settle : datetime.date
+        First day of the path (a business day).
+    delivery : datetime.date
+        Delivery day, on or after the last day of the path.
+    clean_price : float
+        Starting clean price, per 100.
+    futures_price : float
+        Futures price, points per 100.
+    repo_rate : float
+        Repo rate, decimal, ACT/360.
+    widenings_32nds : sequence of int
+        Basis widenings, 32nds (whole numbers, evenly spaced, increasing).
+    margin_pcts : sequence of int
+        Futures initial margin after the shock, percent of its starting level (100 = no
+        change; positive whole numbers, evenly spaced, increasing).
+    days : int, default 20
+        Business days in the path after ``settle``.
+    shock_day : int, default 5
+        Day (1 to ``days``) on which the shock arrives.
+    face : float, default 100e6
+        Face of bonds held, dollars.
+    haircut : float, default 0
+        Repo haircut, decimal.
+    initial_margin : float, default 2000
+        Futures initial margin per contract before the shock, dollars.
+    equity : float, optional
+        Starting equity, dollars (default: the first day's margin requirement).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``widening_32nds``, ``margin_pct`` (ints), ``day``, ``equity``,
+        ``margin_requirement``, ``excess_equity`` (dollars), ``leverage``, ``margin_call``;
+        one row per scenario and day.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> g = stress_grid(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25", dt.date(2025, 3, 3),
+    ...                 dt.date(2025, 6, 30), 99.5, 109.625, repo_rate=0.043,
+    ...                 widenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
+    >>> len(g)
+    24
+    """
+    widenings = _whole_grid(widenings_32nds, "widenings_32nds")
+    margins = _whole_grid(margin_pcts, "margin_pcts")
+    _step(widenings, "widenings_32nds")
+    _step(margins, "margin_pcts")
+    if np.any(margins <= 0):
+        raise ValueError(f"margin_pcts must be positive, got {margins.tolist()}")
+    for value, name in ((days, "days"), (shock_day, "shock_day")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    if shock_day > days:
+        raise ValueError(f"shock_day must be at most days ({days}), got {shock_day}")
+    settle = as_date(settle, "settle")
+    delivery = as_date(delivery, "delivery")
+    dates = [add_business_days(settle, k) for k in range(days + 1)]
+    if dates[-1] > delivery:
+        raise ValueError(f"delivery {delivery} must be on or after the path's last day {dates[-1]}")
+    if (len(widenings) * len(margins) * (days + 1)) > MAX_ROWS:
+        raise ValueError(f"the grid would have more than {MAX_ROWS} rows")
+    fut = contract if isinstance(contract, FuturesContract) else futures_contract(contract)
+    cf = conversion_factor(bond.coupon, bond.maturity, fut)
+    start = net_basis(bond, clean_price, futures_price, cf, settle, delivery, repo_rate)
+    elapsed = np.array([(d - settle).days for d in dates]) / (delivery - settle).days
+    calm = (
+        np.array(
+            [clean_price]
+            + [forward_price(bond, clean_price, settle, d, repo_rate) for d in dates[1:]]
+        )
+        - start * elapsed
+    )
+    after = np.arange(days + 1) >= shock_day
+    keep = ["day", "equity", "margin_requirement", "excess_equity", "leverage", "margin_call"]
+    frames = []
+    for w in widenings:
+        for m in margins:
+            path = basis_position_path(
+                dates,
+                calm - w / 32 * after,
+                np.full(days + 1, float(futures_price)),
+                bond=bond,
+                contract=fut,
+                face=face,
+                repo_rate=repo_rate,
+                haircut=haircut,
+                initial_margin=initial_margin,
+                margin_multiplier=np.where(after, m / 100, 1.0),
+                equity=equity,
+            )
+            frames.append(path[keep].assign(widening_32nds=int(w), margin_pct=int(m)))
+    grid = pd.concat(frames, ignore_index=True)
+    return grid[["widening_32nds", "margin_pct", *keep]]
+
+
+def stress_chart(
+    grid: pd.DataFrame, *, widening_32nds: int = 0, margin_pct: int = 100
+) -> alt.LayerChart:
+    """The levered basis position's equity and margin requirement, day by day, under stress.
+
+    Two sliders choose the basis widening (32nds) and the futures margin after the shock
+    (percent of its starting level); days on which equity is below the requirement are marked
+    as margin calls.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        From :func:`stress_grid`.
+    widening_32nds : int, default 0
+        Initial basis widening, 32nds; one of the grid's values.
+    margin_pct : int, default 100
+        Initial margin level, percent; one of the grid's values.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> g = stress_grid(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25", dt.date(2025, 3, 3),
+    ...                 dt.date(2025, 6, 30), 99.5, 109.625, repo_rate=0.043,
+    ...                 widenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
+    >>> chart = stress_chart(g, widening_32nds=16)
+    """
+    cols = ("widening_32nds", "margin_pct", "day", "equity", "margin_requirement", "margin_call")
+    grid = _check_grid(grid, cols)
+    widenings = _whole_grid(np.sort(grid["widening_32nds"].unique()), "grid['widening_32nds']")
+    margins = _whole_grid(np.sort(grid["margin_pct"].unique()), "grid['margin_pct']")
+    _initial(widening_32nds, widenings, "widening_32nds")
+    _initial(margin_pct, margins, "margin_pct")
+    widen = slider(
+        "widening_32nds",
+        start=int(widenings[0]),
+        stop=int(widenings[-1]),
+        step=_step(widenings, "grid['widening_32nds']"),
+        value=widening_32nds,
+        label="Basis widening (32nds)",
+    )
+    hike = slider(
+        "margin_pct",
+        start=int(margins[0]),
+        stop=int(margins[-1]),
+        step=_step(margins, "grid['margin_pct']"),
+        value=margin_pct,
+        label="Futures margin after the shock (% of before)",
+    )
+    series = ["Equity", "Margin requirement"]
+    data = pd.DataFrame(
+        {
+            "widening_32nds": np.round(grid["widening_32nds"].to_numpy()).astype(int),
+            "margin_pct": np.round(grid["margin_pct"].to_numpy()).astype(int),
+            "day": grid["day"].to_numpy(),
+            "margin_call": grid["margin_call"].to_numpy(dtype=bool),
+            series[0]: grid["equity"].to_numpy() / 1e6,
+            series[1]: grid["margin_requirement"].to_numpy() / 1e6,
+        }
+    )
+    chosen = (alt.datum.widening_32nds == alt.expr.round(widen)) & (
+        alt.datum.margin_pct == alt.expr.round(hike)
+    )
+    lo = float(data[series].to_numpy().min())
+    hi = float(data[series].to_numpy().max())
+    pad = 0.05 * (hi - lo)
+    y = alt.Y(
+        "usd_mn:Q",
+        title="US$ million",
+        scale=alt.Scale(domain=[min(lo - pad, 0.0), hi + pad], nice=False),
+    )
+    x = alt.X("day:Q", title="Business days", axis=alt.Axis(tickMinStep=1))
+    base = alt.Chart(data).transform_filter(chosen).transform_fold(series, as_=["series", "usd_mn"])
+    lines = base.mark_line().encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=[series[0], "Margin call", series[1]]),
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            legend=None,
+            scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]]),
+        ),
+        tooltip=[
+            alt.Tooltip("day:Q", title="Day"),
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("usd_mn:Q", title="US$ mn", format=",.2f"),
+        ],
+    )
+    calls = (
+        base.transform_filter((alt.datum.series == series[0]) & alt.datum.margin_call)
+        .transform_calculate(flag="'Margin call'")
+        .mark_point(shape="triangle-down", size=90, filled=True)
+        .encode(x=x, y=y, color=alt.Color("flag:N"))
+    )
+    zero = alt.Chart(pd.DataFrame({"usd_mn": [0.0]})).mark_rule(opacity=0.4).encode(y="usd_mn:Q")
+    return (
+        alt.layer(zero, lines, calls, description=_STRESS_DESCRIPTION)
+        .add_params(widen, hike)
+        .properties(width=PLOT_WIDTH, height=300)
+    )
+
+
+_STRESS_DESCRIPTION = (
+    "Line chart of the levered basis position's equity and margin requirement in US dollar "
+    "millions over business days, with triangles on days of a margin call; sliders set the "
+    "basis widening and the futures margin after the shock."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The basis sheet as a table
+# --------------------------------------------------------------------------------------------
+
+
+def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
+    """A deliverable basket formatted as a trader's basis sheet, for display.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`treasury_rv.futures.basket_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns, indexed by bond: price in 32nds (eighths of a 32nd as a third digit),
+        yield and repo rates in percent to 3 decimals, the conversion factor to 4 decimals,
+        gross basis, carry and net basis in 32nds to 1 decimal, and a mark on the CTD.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> from treasury_rv.futures import basket_table
+    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
+    >>> t = basket_table(basket, [98.5, 99.6], 112.0, "TYM25",
+    ...                  dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043)
+    >>> basis_sheet(t).loc["4% 2034-02-15", "Price"]
+    '98-16'
+    """
+    cols = (
+        "bond", "price", "yield", "cf", "gross_basis_32nds", "carry_32nds", "net_basis_32nds",
+        "implied_repo", "ctd",
+    )  # fmt: skip
+    table = _check_grid(table, cols, "table")
+    return pd.DataFrame(
+        {
+            "Price": [to_32nds(p) for p in table["price"]],
+            "Yield (%)": [f"{100 * y:.3f}" for y in table["yield"]],
+            "CF": [f"{cf:.4f}" for cf in table["cf"]],
+            "Gross basis": [f"{x:.1f}" for x in table["gross_basis_32nds"]],
+            "Carry": [f"{x:.1f}" for x in table["carry_32nds"]],
+            "Net basis": [f"{x:.1f}" for x in table["net_basis_32nds"]],
+            "Implied repo (%)": [f"{100 * r:.3f}" for r in table["implied_repo"]],
+            "CTD": ["✓" if c else "" for c in table["ctd"]],
+        },
+        index=pd.Index(table["bond"].tolist(), name="Note"),
+    )
