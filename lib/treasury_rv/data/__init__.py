@@ -1,0 +1,42 @@
+"""Small, cited datasets shipped with the library.
+
+Each CSV in this folder has a ``source`` column naming where its numbers come from; the
+builds never touch the network. :func:`shipped` reads one by name.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["shipped", "shipped_names"]
+
+
+def shipped_names() -> list[str]:
+    """Names of the datasets shipped with the library (CSV file names without ``.csv``)."""
+    files = resources.files(__name__)
+    return sorted(p.name.removesuffix(".csv") for p in files.iterdir() if p.name.endswith(".csv"))
+
+
+def shipped(name: str) -> pd.DataFrame:
+    """Return a shipped dataset as a DataFrame; a ``date`` column is parsed to dates.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name, one of :func:`shipped_names` (e.g. ``"gsw_svensson"``).
+
+    Examples
+    --------
+    >>> shipped("gsw_svensson").columns[:3].tolist()
+    ['date', 'beta0', 'beta1']
+    """
+    names = shipped_names()
+    if name not in names:
+        raise ValueError(f"name must be one of the shipped datasets {names}, got {name!r}")
+    with resources.files(__name__).joinpath(f"{name}.csv").open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh)
+    if "date" in frame.columns:
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").dt.date
+    return frame
