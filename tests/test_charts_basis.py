@@ -11,6 +11,7 @@ import pytest
 from treasury_rv.bonds import Treasury, accrued_interest
 from treasury_rv.charts import basis as bc
 from treasury_rv.delivery import ctd_grid
+from treasury_rv.futures import basis_shock_path
 
 SETTLE = dt.date(2025, 4, 3)
 DELIVERY = dt.date(2025, 6, 30)
@@ -216,12 +217,41 @@ def test_stress_grid_rejects_bad_input(kwargs, match):
         )
 
 
-def test_stress_grid_needs_delivery_after_the_path():
+@pytest.mark.parametrize(
+    ("settle", "delivery"),
+    [
+        (dt.date(2025, 6, 20), DELIVERY),  # ten business days from 20 June end on 7 July
+        (SETTLE, dt.date(2025, 4, 10)),  # not a delivery day of TYM25
+        (SETTLE, dt.date(2025, 7, 1)),
+    ],
+)
+def test_stress_grid_needs_a_delivery_day_after_the_path(settle, delivery):
     with pytest.raises(ValueError, match="delivery"):
         bc.stress_grid(
-            BASKET[0], "TYM25", SETTLE, dt.date(2025, 4, 10), PRICES[0], FUTURES,
+            BASKET[0], "TYM25", settle, delivery, PRICES[0], FUTURES,
             repo_rate=0.043, widenings_32nds=[0, 4], margin_pcts=[100, 200], days=10,
         )  # fmt: skip
+
+
+def test_stress_grid_refuses_too_many_rows():
+    # 201 widenings x 2 margins x 21 days = 8,442 rows.
+    with pytest.raises(ValueError, match="rows"):
+        bc.stress_grid(
+            BASKET[0], "TYM25", SETTLE, DELIVERY, PRICES[0], FUTURES, repo_rate=0.043,
+            widenings_32nds=range(0, 201), margin_pcts=[100, 200], days=20,
+        )  # fmt: skip
+
+
+def test_stress_grid_is_one_shock_path_per_scenario(stress):
+    # Each scenario is futures.basis_shock_path with the margin multiplier = margin_pct / 100.
+    path = basis_shock_path(
+        BASKET[0], "TYM25", SETTLE, DELIVERY, PRICES[0], FUTURES, days=10, shock_day=3,
+        basis_widening_32nds=24, margin_multiplier=1.5, face=100e6, repo_rate=0.043,
+        haircut=0.0, initial_margin=2_000.0, equity=1.75e6,
+    )  # fmt: skip
+    rows = scenario(stress, 24, 150)
+    cols = ["day", "equity", "margin_requirement", "excess_equity", "leverage", "margin_call"]
+    pd.testing.assert_frame_equal(rows[cols], path[cols])
 
 
 def test_stress_chart_rejects_values_off_the_grid(stress):

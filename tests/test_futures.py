@@ -707,23 +707,6 @@ def test_basis_position_path_by_hand():
     assert path["excess_equity"].iloc[2] < path["excess_equity"].iloc[1]
 
 
-def test_basis_shock_path():
-    path = basis_shock_path(
-        BOND, "TYM25", D(2025, 7, 3), 99.5, 109.625, days=5, shock_day=2,
-        basis_widening_32nds=16, margin_multiplier=3, equity=20e6,
-    )  # fmt: skip
-    # Business days from Thu 3 July 2025: Friday 4 July is Independence Day.
-    assert path["date"].tolist() == [
-        D(2025, 7, 3), D(2025, 7, 7), D(2025, 7, 8), D(2025, 7, 9), D(2025, 7, 10), D(2025, 7, 11)
-    ]  # fmt: skip
-    np.testing.assert_allclose(path["bond_pnl"], [0, 0, -500_000, -500_000, -500_000, -500_000])
-    assert (path["futures_pnl"] == 0).all()
-    assert path["initial_margin"].iloc[2] == 3 * path["initial_margin"].iloc[1]
-    calm = basis_shock_path(BOND, "TYM25", D(2025, 7, 3), 99.5, 109.625, days=5, equity=20e6)
-    assert not calm["margin_call"].any()
-    assert (path["equity"] <= calm["equity"] + 1e-6).all()
-
-
 def test_basis_position_bad_input():
     dates = [D(2025, 3, 3), D(2025, 3, 4)]
     kw = dict(bond=BOND, contract="TYM25", face=1e7, repo_rate=REPO, haircut=0.02,
@@ -740,8 +723,180 @@ def test_basis_position_bad_input():
         basis_position_path(dates, [99.5, 99.4], [109.6, 109.5], **{**kw, "face": 1_000.0})
     with pytest.raises(ValueError, match="equity"):
         basis_position_path(dates, [99.5, 99.4], [109.6, 109.5], **{**kw, "equity": -1.0})
-    with pytest.raises(ValueError, match="shock_day"):
-        basis_shock_path(BOND, "TYM25", SETTLE, 99.5, 109.6, days=5, shock_day=6)
+
+
+# basis_shock_path: the calm path follows the forward price with the net basis converging to
+# zero at delivery (the module notes' forward price, written out by hand here).
+# 4 1/4% of 15 Feb 2032 into TYM25 from Mon 2 June 2025 (first delivery day) to Mon 30 June
+# (last): 19 business days (Juneteenth, Thu 19 June, is a holiday), 28 calendar days.
+SHOCK_SETTLE = D(2025, 6, 2)
+SHOCK_DATES = [D(2025, 6, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17, 18, 20, 23,
+                                       24, 25, 26, 27, 30)]  # fmt: skip
+SHOCK_F = 109.75  # F x CF = 99.532275 > forward price: the futures are rich
+
+
+def calm_prices_by_hand(p0, f, cf, repo, dates, delivery, ai, coupons=()):
+    """Calm-path clean prices: forward price at repo minus the pro-rata starting net basis.
+
+    ``ai(d)`` is accrued interest per 100 on d; ``coupons`` are (date, amount) pairs, each
+    reinvested at repo until the date priced (module notes).
+    """
+    t0, full = dates[0], p0 + ai(dates[0])
+
+    def forward(d):
+        paid = sum(c * (1 + repo * (d - t).days / 360) for t, c in coupons if t0 < t <= d)
+        return full * (1 + repo * (d - t0).days / 360) - paid - ai(d)
+
+    net0 = forward(delivery) - f * cf
+    total = (delivery - t0).days
+    return np.array([p0] + [forward(d) for d in dates[1:]]) - net0 * np.array(
+        [(d - t0).days / total for d in dates]
+    ), net0
+
+
+def test_basis_shock_path_calm_by_hand():
+    assert (SHOCK_SETTLE - D(2025, 2, 15)).days == 107
+    face, h = 100e6, 0.0
+    path = basis_shock_path(BOND, "TYM25", SHOCK_SETTLE, DELIVERY, P, SHOCK_F, days=19,
+                            repo_rate=REPO, haircut=h, face=face)  # fmt: skip
+    assert path["date"].tolist() == SHOCK_DATES
+
+    def ai(d):  # the coupon period 15 Feb - 15 Aug 2025 has 181 days
+        return 2.125 * (d - D(2025, 2, 15)).days / 181
+
+    prices, net0 = calm_prices_by_hand(P, SHOCK_F, CF, REPO, SHOCK_DATES, DELIVERY, ai)
+    np.testing.assert_allclose(path["bond_price"], prices, rtol=0, atol=1e-9)
+    assert (path["futures_price"] == SHOCK_F).all()
+    # At delivery the basis has converged: the bond is worth F x CF, so the basis P&L to
+    # delivery is minus today's gross basis (net basis + carry), times face/100.
+    assert path["bond_price"].iloc[-1] == pytest.approx(SHOCK_F * CF, abs=1e-9)
+    assert path["basis_pnl"].iloc[-1] == pytest.approx(-(P - SHOCK_F * CF) * face / 100, abs=1e-6)
+    # On each day the net basis (computed by hand from that day's price) is the starting net
+    # basis scaled down in a straight line, plus interest on interest: with a = days elapsed,
+    # b = days left, NB_k = NB_0 (1 - e) + full_0 r^2 a b / 360^2 - NB_0 e r b / 360.
+    accrued = np.array([ai(d) for d in SHOCK_DATES])
+    ai_delivery, full0 = 2.125 * 135 / 181, P + accrued[0]
+    a = np.array([(d - SHOCK_SETTLE).days for d in SHOCK_DATES])
+    b, e = 28 - a, a / 28
+    net = (path["bond_price"] + accrued) * (1 + REPO * b / 360) - ai_delivery - SHOCK_F * CF
+    expected = net0 * (1 - e) + full0 * REPO**2 * a * b / 360**2 - net0 * e * REPO * b / 360
+    np.testing.assert_allclose(net, expected, rtol=0, atol=1e-12)
+    # The basis P&L is the change in gross basis = change in net basis + change in carry.
+    carry_left = path["bond_price"] - (net + SHOCK_F * CF)
+    np.testing.assert_allclose(
+        path["basis_pnl"], face / 100 * (net - net0 + carry_left - carry_left[0]), atol=1e-6
+    )
+    # With no haircut the trade earns minus the starting net basis, up to the repo paid
+    # overnight on the marked value instead of to term on the starting value: about
+    # r/360 x 28^2/2 x full_0 r/360 points, or $560 on $100mn here.
+    assert net0 < 0
+    gain = path["equity"].iloc[-1] - path["equity"].iloc[0]
+    assert gain == pytest.approx(-net0 * face / 100, abs=1_000)
+    assert not path["margin_call"].any()
+
+
+def test_basis_shock_path_with_a_coupon_by_hand():
+    # COUPON_BOND into TYU25 from 1 July to 30 Sept 2025: the 15 Aug coupon is paid on the way
+    # and reinvested at repo. Business days by numpy's calendar with the two holidays in the
+    # period (Independence Day, Labor Day).
+    dates = [
+        d.astype(dt.date)
+        for d in np.arange(np.datetime64(C_SETTLE), np.datetime64(C_DELIVERY) + 1)
+        if np.is_busday(d, holidays=["2025-07-04", "2025-09-01"])
+    ]
+    path = basis_shock_path(COUPON_BOND, "TYU25", C_SETTLE, C_DELIVERY, C_P, C_F,
+                            days=len(dates) - 1, repo_rate=REPO)  # fmt: skip
+    assert path["date"].tolist() == dates
+    # CME's conversion factor: 9 years 5 months from 1 Sep 2025, rounded to 9 years 3 months.
+    c18 = 1.03**-18
+    cf = 1.03**-0.5 * (0.023125 + c18 + 0.04625 / 0.06 * (1 - c18)) - 0.023125 * 3 / 6
+    cf = round(cf, 4)
+
+    def ai(d):
+        start, days = (D(2025, 2, 15), 181) if d < D(2025, 8, 15) else (D(2025, 8, 15), 184)
+        return C * (d - start).days / days
+
+    prices, _ = calm_prices_by_hand(C_P, C_F, cf, REPO, dates, C_DELIVERY, ai,
+                                    coupons=[(D(2025, 8, 15), C)])  # fmt: skip
+    np.testing.assert_allclose(path["bond_price"], prices, rtol=0, atol=1e-9)
+    assert path["bond_price"].iloc[-1] == pytest.approx(C_F * cf, abs=1e-9)
+
+
+def test_basis_shock_path_shock():
+    # From Thu 3 July 2025 over Independence Day (Fri 4 July) into TYU25; the 4 1/8% of
+    # 15 Nov 2032 is in its basket.
+    bond = Treasury(0.04125, D(2032, 11, 15))
+    kw = dict(days=5, equity=20e6, haircut=0.02, face=100e6)
+    args = (bond, "TYU25", D(2025, 7, 3), D(2025, 9, 30), 99.5, 110.0)
+    calm = basis_shock_path(*args, **kw)
+    path = basis_shock_path(*args, shock_day=2, basis_widening_32nds=16, margin_multiplier=3, **kw)
+    assert path["date"].tolist() == [
+        D(2025, 7, 3), D(2025, 7, 7), D(2025, 7, 8), D(2025, 7, 9), D(2025, 7, 10), D(2025, 7, 11)
+    ]  # fmt: skip
+    np.testing.assert_allclose(
+        path["bond_price"] - calm["bond_price"], [0, 0, -0.5, -0.5, -0.5, -0.5], atol=1e-12
+    )
+    np.testing.assert_allclose(path["bond_pnl"] - calm["bond_pnl"], [0, 0] + [-500_000] * 4)
+    assert (path["futures_pnl"] == 0).all()
+    np.testing.assert_allclose(path["initial_margin"] / calm["initial_margin"], [1, 1, 3, 3, 3, 3])
+    # 16/32 on $100mn face is $500,000, lost on the shock day (repo so far is the same).
+    gap = calm["equity"] - path["equity"]
+    assert gap.iloc[:2].abs().max() < 1e-6 and gap.iloc[2] == pytest.approx(500_000, abs=1e-6)
+    assert not calm["margin_call"].any()
+    assert (path["equity"] <= calm["equity"] + 1e-6).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    price=st.floats(95.0, 105.0),
+    futures=st.floats(105.0, 115.0),
+    repo=st.floats(0.0, 0.08),
+    start=st.integers(0, 18),
+    shock_day=st.integers(1, 19),
+    widening=st.floats(-64.0, 64.0),
+)
+def test_basis_shock_path_converges_at_delivery(price, futures, repo, start, shock_day, widening):
+    # Whatever the prices and repo, the calm path starts at the clean price and ends at F x CF
+    # on the delivery day; the shock moves every price from shock_day on by widening/32.
+    settle = SHOCK_DATES[start]
+    days = len(SHOCK_DATES) - 1 - start
+    shock_day = min(shock_day, days)
+    kw = dict(days=days, shock_day=shock_day, repo_rate=repo)
+    args = (BOND, "TYM25", settle, DELIVERY, price, futures)
+    calm = basis_shock_path(*args, **kw)
+    shocked = basis_shock_path(*args, basis_widening_32nds=widening, **kw)
+    assert calm["bond_price"].iloc[0] == price
+    assert calm["bond_price"].iloc[-1] == pytest.approx(futures * CF, abs=1e-9)
+    after = np.arange(days + 1) >= shock_day
+    np.testing.assert_allclose(
+        shocked["bond_price"] - calm["bond_price"], -widening / 32 * after, atol=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("settle", "delivery", "kwargs", "error", "match"),
+    [
+        (SETTLE, D(2025, 7, 1), {}, ValueError, "delivery"),  # after TYM25's delivery month
+        (SETTLE, D(2025, 5, 30), {}, ValueError, "delivery"),  # before it
+        (D(2025, 6, 20), DELIVERY, {"days": 10}, ValueError, "delivery"),  # path goes past it
+        (SETTLE, "2025-06-30", {}, TypeError, "delivery"),
+        (SETTLE, DELIVERY, {"days": 5, "shock_day": 6}, ValueError, "shock_day"),
+        (SETTLE, DELIVERY, {"shock_day": 0}, ValueError, "shock_day"),
+        (SETTLE, DELIVERY, {"days": 0}, ValueError, "days"),
+        (SETTLE, DELIVERY, {"days": 5.0}, ValueError, "days"),
+        (SETTLE, DELIVERY, {"basis_widening_32nds": "16"}, TypeError, "basis_widening_32nds"),
+        (SETTLE, DELIVERY, {"margin_multiplier": 0.0}, ValueError, "margin_multiplier"),
+        (SETTLE, DELIVERY, {"clean_price": 0.0}, ValueError, "clean_price"),
+        (SETTLE, DELIVERY, {"futures_price": -1.0}, ValueError, "futures_price"),
+        (SETTLE, DELIVERY, {"repo_rate": -3.0}, ValueError, "repo_rate"),
+        (SETTLE, DELIVERY, {"haircut": 1.0}, ValueError, "haircut"),
+        (SETTLE, DELIVERY, {"bond": "BOND"}, TypeError, "bond"),
+    ],
+)
+def test_basis_shock_path_bad_input(settle, delivery, kwargs, error, match):
+    kw = {"bond": BOND, "clean_price": P, "futures_price": F, **kwargs}
+    with pytest.raises(error, match=match):
+        basis_shock_path(contract="TYM25", settle=settle, delivery=delivery, **kw)
 
 
 # --------------------------------------------------------------------------------------------

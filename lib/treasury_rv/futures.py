@@ -1197,6 +1197,7 @@ def basis_shock_path(
     bond: Treasury,
     contract: str | FuturesContract,
     settle: dt.date,
+    delivery: dt.date,
     clean_price: float,
     futures_price: float,
     *,
@@ -1210,12 +1211,24 @@ def basis_shock_path(
     initial_margin: float = 2_500.0,
     equity: float | None = None,
 ) -> pd.DataFrame:
-    """A stylised basis-trade stress: cash cheapens against futures and margins rise.
+    r"""A stylised basis-trade stress: cash cheapens against futures and margins rise.
 
-    Illustrative scenario for :func:`basis_position_path`: the futures price stays at
-    ``futures_price``; from ``shock_day`` on the bond's clean price is ``basis_widening_32nds``
-    32nds lower (the gross basis widens by that much) and the futures initial margin is
-    multiplied by ``margin_multiplier``. Dates are business days from ``settle``.
+    Illustrative scenario for :func:`basis_position_path` over ``days`` business days
+    :math:`t_0 < t_1 < \dots < t_n` from :math:`t_0` = ``settle``. The futures price stays at
+    :math:`F` = ``futures_price``. Without a shock the bond's clean price on :math:`t_k` is
+
+    .. math::
+
+        P_k = P_{fwd}(t_0 \to t_k) - NB_0 \, \frac{t_k - t_0}{T - t_0},
+
+    where :math:`P_{fwd}(t_0 \to t_k)` is :func:`forward_price` of ``clean_price`` from
+    :math:`t_0` to :math:`t_k` at ``repo_rate`` (:math:`P_0` = ``clean_price``), :math:`T` is
+    ``delivery``, :math:`NB_0` is :func:`net_basis` from :math:`t_0` to :math:`T` and the
+    fraction counts calendar days. So the calm position pays its carry day by day and its net
+    basis shrinks to zero at delivery, where :math:`P = F \times CF`: in a straight line up to
+    interest on interest at the repo rate. From ``shock_day`` on (:math:`k \ge` ``shock_day``)
+    the clean price is a further ``basis_widening_32nds``/32 lower (the gross basis widens by
+    that much) and the futures initial margin is multiplied by ``margin_multiplier``.
 
     Parameters
     ----------
@@ -1224,9 +1237,13 @@ def basis_shock_path(
     contract : str or FuturesContract
         Contract shorted.
     settle : datetime.date
-        First date of the path (a business day or the next one is used).
+        First date of the path (if not a business day, the next business day is used).
+    delivery : datetime.date
+        Day the bond is delivered into the futures: a delivery day of ``contract`` (from its
+        first to its last delivery day; the short chooses, e.g. the first when carry is
+        negative), on or after the last date of the path.
     clean_price : float
-        Starting clean price, per 100.
+        Clean price on the first date, per 100.
     futures_price : float
         Futures price, points per 100.
     days : int, default 20
@@ -1238,44 +1255,66 @@ def basis_shock_path(
     margin_multiplier : float, default 1
         Multiplier on initial margin from ``shock_day``.
     face, repo_rate, haircut, initial_margin, equity
-        As in :func:`basis_position_path`. Defaults (illustrative): $100mn face, 4.3% repo,
-        2% haircut, $2,500 a contract (about 2% of a 10-year contract's notional; CME's
-        current margins are at cmegroup.com/clearing/margins), equity = the first day's
-        requirement.
+        As in :func:`basis_position_path`; ``repo_rate`` also sets the calm path's forward
+        prices and net basis. Defaults (illustrative): $100mn face, 4.3% repo, 2% haircut,
+        $2,500 a contract (about 2% of a 10-year contract's notional; CME's current margins
+        are at cmegroup.com/clearing/margins), equity = the first day's requirement.
 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`basis_position_path`.
+        The columns of :func:`basis_position_path`, one row per date.
 
     Examples
     --------
     >>> import datetime as dt
     >>> from treasury_rv.bonds import Treasury
     >>> path = basis_shock_path(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25",
-    ...     dt.date(2025, 3, 3), 99.5, 109.625, basis_widening_32nds=16, margin_multiplier=2)
-    >>> bool(path["margin_call"].iloc[-1])
+    ...     dt.date(2025, 6, 2), dt.date(2025, 6, 30), 99.5, 109.625, days=19)
+    >>> path["date"].iloc[-1], round(float(path["bond_price"].iloc[-1]), 6)  # F x CF
+    (datetime.date(2025, 6, 30), 99.418913)
+    >>> shocked = basis_shock_path(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25",
+    ...     dt.date(2025, 6, 2), dt.date(2025, 6, 30), 99.5, 109.625,
+    ...     days=10, basis_widening_32nds=16, margin_multiplier=2)
+    >>> bool(shocked["margin_call"].iloc[-1])
     True
     """
-    for value, name, low in ((days, "days", 1), (shock_day, "shock_day", 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    bond = _check_bond(bond)
+    fut = _parse(contract)
+    for value, name in ((days, "days"), (shock_day, "shock_day")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     if shock_day > days:
         raise ValueError(f"shock_day must be at most days ({days}), got {shock_day}")
     widening = as_real(basis_widening_32nds, "basis_widening_32nds")
-    start = add_business_days(as_date(settle, "settle"), 0)
-    dates = [add_business_days(start, k) for k in range(days + 1)]
-    after = np.arange(days + 1) >= shock_day
-    p0 = float(check_positive(clean_price, "clean_price"))
     mult = float(check_positive(margin_multiplier, "margin_multiplier"))
+    p0 = float(check_positive(clean_price, "clean_price"))
+    f = float(check_positive(futures_price, "futures_price"))
+    r = float(check_rate(repo_rate, "repo_rate"))
+    start = add_business_days(as_date(settle, "settle"), 0)
+    delivery = as_date(delivery, "delivery")
+    if not fut.first_delivery_day <= delivery <= fut.last_delivery_day:
+        raise ValueError(
+            f"delivery {delivery} must be a delivery day of {fut.code}, "
+            f"{fut.first_delivery_day} to {fut.last_delivery_day}"
+        )
+    dates = [add_business_days(start, k) for k in range(days + 1)]
+    if dates[-1] > delivery:
+        raise ValueError(f"delivery {delivery} must be on or after the path's last day {dates[-1]}")
+    full = p0 + float(accrued_interest(bond, start))
+    cf = conversion_factor(bond.coupon, bond.maturity, fut)
+    net = _forward(full, _period(bond, start, delivery), r) - f * cf
+    forward = np.array([p0] + [_forward(full, _period(bond, start, d), r) for d in dates[1:]])
+    elapsed = np.array([(d - start).days for d in dates]) / (delivery - start).days
+    after = np.arange(days + 1) >= shock_day
     return basis_position_path(
         dates,
-        p0 - widening / 32 * after,
-        np.full(days + 1, float(check_positive(futures_price, "futures_price"))),
+        forward - net * elapsed - widening / 32 * after,
+        np.full(days + 1, f),
         bond=bond,
-        contract=contract,
+        contract=fut,
         face=face,
-        repo_rate=repo_rate,
+        repo_rate=r,
         haircut=haircut,
         initial_margin=initial_margin,
         margin_multiplier=np.where(after, mult, 1.0),

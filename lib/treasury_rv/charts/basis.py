@@ -16,19 +16,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from treasury_rv._validate import as_date, as_float_array
+from treasury_rv._validate import as_float_array
 from treasury_rv.bonds import Treasury
 from treasury_rv.charts import PALETTE, select, slider
-from treasury_rv.dates import add_business_days, to_32nds
-from treasury_rv.futures import (
-    FuturesContract,
-    basis_position_path,
-    basket_table,
-    conversion_factor,
-    forward_price,
-    net_basis,
-)
-from treasury_rv.futures import contract as futures_contract
+from treasury_rv.dates import to_32nds
+from treasury_rv.futures import FuturesContract, basis_shock_path, basket_table
 
 __all__ = [
     "MAX_ROWS",
@@ -491,12 +483,12 @@ def stress_grid(
 ) -> pd.DataFrame:
     """Equity and margin of the levered basis position under each basis shock and margin hike.
 
-    Illustrative scenarios for :func:`treasury_rv.futures.basis_position_path`, over business
-    days from ``settle``. The futures price stays at ``futures_price``. Without a shock the
-    bond's clean price follows its forward price at the repo rate (so carry is paid for) and
-    its net basis shrinks in a straight line to zero at ``delivery``: the calm path earns the
-    trade's profit steadily. From ``shock_day`` on the bond is a further ``widening`` 32nds
-    cheaper and the futures initial margin is ``margin_pct`` per cent of its starting level.
+    Illustrative scenarios, one :func:`treasury_rv.futures.basis_shock_path` for each pair of
+    a basis widening and a margin level. Without a shock the bond follows its forward price at
+    the repo rate (so carry is paid for) and its net basis shrinks to zero at ``delivery``, so
+    the calm path earns the trade's profit steadily; from ``shock_day`` on the bond is a
+    further ``widening`` 32nds cheaper and the futures initial margin is ``margin_pct`` per
+    cent of its starting level.
 
     Parameters
     ----------
@@ -507,7 +499,7 @@ def stress_grid(
     settle : datetime.date
         First day of the path (a business day).
     delivery : datetime.date
-        Delivery day, on or after the last day of the path.
+        Delivery day of ``contract``, on or after the last day of the path.
     clean_price : float
         Starting clean price, per 100.
     futures_price : float
@@ -555,47 +547,18 @@ def stress_grid(
     _step(margins, "margin_pcts")
     if np.any(margins <= 0):
         raise ValueError(f"margin_pcts must be positive, got {margins.tolist()}")
-    for value, name in ((days, "days"), (shock_day, "shock_day")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    if shock_day > days:
-        raise ValueError(f"shock_day must be at most days ({days}), got {shock_day}")
-    settle = as_date(settle, "settle")
-    delivery = as_date(delivery, "delivery")
-    dates = [add_business_days(settle, k) for k in range(days + 1)]
-    if dates[-1] > delivery:
-        raise ValueError(f"delivery {delivery} must be on or after the path's last day {dates[-1]}")
-    if (len(widenings) * len(margins) * (days + 1)) > MAX_ROWS:
-        raise ValueError(f"the grid would have more than {MAX_ROWS} rows")
-    fut = contract if isinstance(contract, FuturesContract) else futures_contract(contract)
-    cf = conversion_factor(bond.coupon, bond.maturity, fut)
-    start = net_basis(bond, clean_price, futures_price, cf, settle, delivery, repo_rate)
-    elapsed = np.array([(d - settle).days for d in dates]) / (delivery - settle).days
-    calm = (
-        np.array(
-            [clean_price]
-            + [forward_price(bond, clean_price, settle, d, repo_rate) for d in dates[1:]]
-        )
-        - start * elapsed
-    )
-    after = np.arange(days + 1) >= shock_day
     keep = ["day", "equity", "margin_requirement", "excess_equity", "leverage", "margin_call"]
     frames = []
     for w in widenings:
         for m in margins:
-            path = basis_position_path(
-                dates,
-                calm - w / 32 * after,
-                np.full(days + 1, float(futures_price)),
-                bond=bond,
-                contract=fut,
-                face=face,
-                repo_rate=repo_rate,
-                haircut=haircut,
-                initial_margin=initial_margin,
-                margin_multiplier=np.where(after, m / 100, 1.0),
-                equity=equity,
-            )
+            path = basis_shock_path(
+                bond, contract, settle, delivery, clean_price, futures_price,
+                days=days, shock_day=shock_day, basis_widening_32nds=w,
+                margin_multiplier=m / 100, face=face, repo_rate=repo_rate, haircut=haircut,
+                initial_margin=initial_margin, equity=equity,
+            )  # fmt: skip
+            if len(widenings) * len(margins) * len(path) > MAX_ROWS:
+                raise ValueError(f"the grid would have more than {MAX_ROWS} rows")
             frames.append(path[keep].assign(widening_32nds=int(w), margin_pct=int(m)))
     grid = pd.concat(frames, ignore_index=True)
     return grid[["widening_32nds", "margin_pct", *keep]]
