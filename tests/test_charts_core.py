@@ -124,3 +124,12 @@ def test_panel_rejects_bad_controls():
         widgets.panel(3, {"x": widgets.Control("x", 0, 1, 0.1, 0.5)}, title="t", note="n")
     with pytest.raises(ValueError, match="value"):
         widgets.Control("x", 0, 1, 0.1, 2)
+
+
+def test_select_binds_options_with_and_without_labels():
+    plain = charts.select("c", ["TU", "TY"], value="TY", label="Contract").param.to_dict()
+    assert plain["bind"]["options"] == ["TU", "TY"] and "labels" not in plain["bind"]
+    named = charts.select(
+        "c", ["TU", "TY"], value="TY", label="Contract", labels=["2-year", "10-year"]
+    ).param.to_dict()
+    assert named["bind"]["labels"] == ["2-year", "10-year"]

@@ -96,10 +96,12 @@ def panel(
 
     Examples
     --------
+    In a notebook, as the last expression of a cell:
+
     >>> from treasury_rv.leverage import max_leverage
-    >>> p = panel(lambda haircut_pct: max_leverage(haircut_pct / 100),
-    ...           {"haircut_pct": Control("Haircut (%)", 0.5, 10, 0.5, 2)},
-    ...           title="Maximum leverage", note="It shows 1/haircut.")
+    >>> panel(lambda haircut_pct: max_leverage(haircut_pct / 100),
+    ...       {"haircut_pct": Control("Haircut (%)", 0.5, 10, 0.5, 2)},
+    ...       title="Maximum leverage", note="It shows 1/haircut.")  # doctest: +SKIP
     """
     if not callable(compute):
         raise TypeError(f"compute must be callable, got {type(compute).__name__}")

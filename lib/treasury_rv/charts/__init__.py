@@ -204,7 +204,9 @@ def select(
             f"labels must have one entry per option ({len(options)}), got {len(labels)}"
         )
     binding = alt.binding_select(
-        options=options, labels=list(labels) if labels else None, name=f"{label} "
+        options=options,
+        labels=list(labels) if labels is not None else alt.Undefined,
+        name=f"{label} ",
     )
     return alt.param(name=name, value=value, bind=binding)
 
