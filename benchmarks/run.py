@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from treasury_rv import bonds, delivery, futures
+from treasury_rv.dates import add_months
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,9 +54,11 @@ def basket_throughput() -> dict[str, float]:
     settle, delivery_date = dt.date(2025, 4, 2), dt.date(2025, 6, 30)
     candidates = [
         bonds.Treasury(0.01 + 0.0025 * i, m, issue_date=dt.date(m.year - 10, m.month, m.day))
-        for i, m in enumerate(dt.date(2032 + k // 4, 2 + 3 * (k % 4), 15) for k in range(16))
+        for i, m in enumerate(add_months(dt.date(2031, 12, 15), 2 * k) for k in range(21))
     ]
     basket = [b for b in candidates if futures.is_deliverable(b, "TYM25")][:15]
+    if len(basket) != 15:
+        raise RuntimeError(f"expected a 15-bond basket, built {len(basket)}")
     yields = np.full(len(basket), 0.042)
     prices = np.array(
         [bonds.clean_price(b, settle, y) for b, y in zip(basket, yields, strict=True)]
