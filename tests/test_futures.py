@@ -582,6 +582,21 @@ def test_futures_dv01_is_forward_dv01_over_cf():
     assert got == pytest.approx(dv01(BOND, SETTLE, y) * (1 + REPO * DAYS / 360) / CF, rel=1e-12)
 
 
+def test_dv01_hedge_is_cf_ratio_over_financing_factor():
+    # Hedging the CTD itself: contracts = face x CF / (contract face x (1 + repo x days/360)),
+    # the CF ratio trimmed by the financing factor (by hand from the definitions).
+    y = 0.0433
+    contracts = hedge_contracts(
+        100e6, dv01(BOND, SETTLE, y), futures_dv01(BOND, y, CF, SETTLE, DELIVERY, REPO), "TYM25"
+    )
+    assert contracts == pytest.approx(100e6 * CF / 100_000 / (1 + REPO * DAYS / 360), rel=1e-12)
+
+
+def test_futures_dv01_yield_as_percentage_names_argument():
+    with pytest.raises(ValueError, match="ctd_yield"):
+        futures_dv01(BOND, 4.33, CF, SETTLE, DELIVERY, REPO)
+
+
 def test_hedge_ratio_and_contracts():
     assert hedge_ratio(0.08, 0.064) == pytest.approx(1.25)
     # $10mn of bonds, 1.25 futures face per bond face: 125 TY contracts ($100k) ...

@@ -979,7 +979,7 @@ def futures_dv01(
     0.0664
     """
     ctd = _check_bond(ctd)
-    y = as_real(ctd_yield, "ctd_yield")
+    y = float(check_rate(ctd_yield, "ctd_yield"))
     cf = float(check_positive(conversion_factor, "conversion_factor"))
     r = float(check_rate(repo_rate, "repo_rate"))
     period = _period(ctd, settle, delivery)
