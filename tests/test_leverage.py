@@ -728,8 +728,10 @@ def test_equity_must_cover_the_haircut():
         lambda: haircut_hike(5e6, 0.01, 0.02, position=1e9),
         lambda: margin_spiral(1e9, 5e6, 0.01, -0.01, price_impact_per_bn=0.01),
     ):
-        with pytest.raises(ValueError, match="equity"):
+        with pytest.raises(ValueError, match="equity") as caught:
             call()
+        # The numbers read as plain numbers, not as numpy reprs.
+        assert "got equity 5000000.0 against 0.01 x 1000000000.0" in str(caught.value)
 
 
 @pytest.mark.parametrize("bad", [-1.5, 2.0, float("nan"), "-1%"])

@@ -74,10 +74,12 @@ def check_rate(value: object, name: str) -> np.ndarray:
     """
     arr = as_float_array(value, name)
     if np.any(arr <= -2.0):
-        raise ValueError(f"{name} must be above -200% (-2.0 as a decimal), got {arr.min()!r}")
+        raise ValueError(
+            f"{name} must be above -200% (-2.0 as a decimal), got {float(arr.min())!r}"
+        )
     if np.any(arr > 1.0):
         raise ValueError(
-            f"{name} = {arr.max()!r} looks like a percentage; give rates as decimals "
+            f"{name} = {float(arr.max())!r} looks like a percentage; give rates as decimals "
             f"(4.25% is 0.0425)"
         )
     return arr
@@ -87,7 +89,7 @@ def check_positive(value: object, name: str) -> np.ndarray:
     """Check that a number or array is finite and strictly positive; return it as an array."""
     arr = as_float_array(value, name)
     if np.any(arr <= 0):
-        raise ValueError(f"{name} must be positive, got {arr.min()!r}")
+        raise ValueError(f"{name} must be positive, got {float(arr.min())!r}")
     return arr
 
 

@@ -439,7 +439,9 @@ def dv01(bond: Treasury, settle: dt.date, ytm: float | np.ndarray) -> float | np
     """
     y, shape = _yields(ytm)
     if np.any(y - BP <= -2.0):
-        raise ValueError(f"ytm must be above -199.99% for a one-basis-point bump, got {y.min()!r}")
+        raise ValueError(
+            f"ytm must be above -199.99% for a one-basis-point bump, got {float(y.min())!r}"
+        )
     f = _flows(bond, settle)
     return _output((_dirty(f, y - BP) - _dirty(f, y + BP)) / 2, shape)
 

@@ -144,8 +144,8 @@ def _check_covered(position: np.ndarray, equity: np.ndarray, haircut: np.ndarray
         i = np.flatnonzero(short)[0]
         raise ValueError(
             f"equity must cover the haircut on the position (equity >= haircut x position, "
-            f"leverage <= 1 / haircut); got equity {equity[i]!r} against "
-            f"{haircut[i]!r} x {position[i]!r}"
+            f"leverage <= 1 / haircut); got equity {float(equity[i])!r} against "
+            f"{float(haircut[i])!r} x {float(position[i])!r}"
         )
 
 
