@@ -38,6 +38,12 @@ PAGES = _pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
 
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser fixture skips these tests without playwright
+    PlaywrightTimeout = TimeoutError
+
+
 def test_site_was_built():
     assert (SITE / "index.html").is_file(), f"no built site at {SITE}: run `make book` first"
     assert CHAPTERS, "the built site has no chapter pages"
@@ -158,9 +164,15 @@ def test_every_chart_drawn_and_every_control_alive(browser, server, path):
                     }"""
                 )
                 assert changed, f"{path}: control {j} of chart {chart_id} could not be moved"
-                visit.page.wait_for_timeout(250)
-                after = chart.locator("svg").first.inner_html()
-                assert after != before, f"{path}: control {j} of chart {chart_id} is dead"
+                try:
+                    visit.page.wait_for_function(
+                        "([id, before]) => document.querySelector('#' + id + ' svg')"
+                        ".innerHTML !== before",
+                        arg=[chart_id, before],
+                        timeout=5_000,
+                    )
+                except PlaywrightTimeout:
+                    pytest.fail(f"{path}: control {j} of chart {chart_id} is dead")
         assert visit.errors == [], f"{path} logged console errors: {visit.errors}"
     finally:
         visit.close()
