@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BUILD_FLAGS := -W -n --keep-going
+BUILD_FLAGS := -W -n --keep-going --all
 
 .PHONY: book test lint bench clean
 

@@ -133,3 +133,11 @@ def test_select_binds_options_with_and_without_labels():
         "c", ["TU", "TY"], value="TY", label="Contract", labels=["2-year", "10-year"]
     ).param.to_dict()
     assert named["bind"]["labels"] == ["2-year", "10-year"]
+
+
+def test_source_note_is_wrapped_into_short_lines():
+    source = "Illustrative model (treasury_rv.futures.basis_shock_path); parameters in the text."
+    title = charts.caption_source(small_chart(), source).to_dict()["title"]
+    assert " ".join(title["text"]) == source
+    assert all(len(line) <= charts.SOURCE_LINE_CHARS for line in title["text"])
+    assert title["orient"] == "bottom"

@@ -20,6 +20,7 @@ import hashlib
 import html
 import itertools
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,6 +51,9 @@ PALETTE: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
 )
+
+#: Longest line, in characters, of a source note under a chart (about 280 px at 11 px).
+SOURCE_LINE_CHARS = 48
 
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _chart_numbers = itertools.count(1)
@@ -224,8 +228,10 @@ def caption_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
     """
     if not source.strip():
         raise ValueError("source must not be empty")
+    # Short lines: a title wider than the plot would squeeze a "container"-width chart.
+    lines = textwrap.wrap(source, width=SOURCE_LINE_CHARS)
     return chart.properties(
         title=alt.TitleParams(
-            text=source, orient="bottom", anchor="start", fontSize=11, fontWeight="normal"
+            text=lines, orient="bottom", anchor="start", fontSize=11, fontWeight="normal"
         )
     )

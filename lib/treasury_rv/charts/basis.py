@@ -648,6 +648,8 @@ def stress_chart(
             "series:N",
             title=None,
             scale=alt.Scale(domain=[series[0], "Margin call", series[1]]),
+            # Stacked, so the legend never sets the width of a phone-sized chart.
+            legend=alt.Legend(direction="vertical"),
         ),
         strokeDash=alt.StrokeDash(
             "series:N",
@@ -664,13 +666,13 @@ def stress_chart(
         base.transform_filter((alt.datum.series == series[0]) & alt.datum.margin_call)
         .transform_calculate(flag="'Margin call'")
         .mark_point(shape="triangle-down", size=90, filled=True)
-        .encode(x=x, y=y, color=alt.Color("flag:N"))
+        .encode(x=x, y=y, color=alt.Color("flag:N", legend=alt.Legend(direction="vertical")))
     )
     zero = alt.Chart(pd.DataFrame({"usd_mn": [0.0]})).mark_rule(opacity=0.4).encode(y="usd_mn:Q")
     return (
         alt.layer(zero, lines, calls, description=_STRESS_DESCRIPTION)
         .add_params(widen, hike)
-        .properties(width=PLOT_WIDTH, height=300)
+        .properties(width="container", height=300)
     )
 
 
