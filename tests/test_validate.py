@@ -66,3 +66,9 @@ def test_fraction_may_allow_zero():
     assert float(v.check_fraction(0.0, "haircut", allow_zero=True)) == 0.0
     with pytest.raises(ValueError, match=r"haircut must be in \[0, 1\)"):
         v.check_fraction(-0.01, "haircut", allow_zero=True)
+
+
+def test_nonnegative_check_names_the_argument():
+    assert float(v.check_nonnegative(0.0, "buffer")) == 0.0
+    with pytest.raises(ValueError, match="buffer must not be negative, got -1.0"):
+        v.check_nonnegative([1.0, -1.0], "buffer")

@@ -18,6 +18,7 @@ __all__ = [
     "as_real",
     "check_coupon",
     "check_fraction",
+    "check_nonnegative",
     "check_positive",
     "check_rate",
 ]
@@ -90,6 +91,14 @@ def check_positive(value: object, name: str) -> np.ndarray:
     arr = as_float_array(value, name)
     if np.any(arr <= 0):
         raise ValueError(f"{name} must be positive, got {float(arr.min())!r}")
+    return arr
+
+
+def check_nonnegative(value: object, name: str) -> np.ndarray:
+    """Check that a number or array is finite and not negative; return it as an array."""
+    arr = as_float_array(value, name)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must not be negative, got {float(arr.min())!r}")
     return arr
 
 

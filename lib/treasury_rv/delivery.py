@@ -30,7 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from treasury_rv._validate import as_date, as_float_array, as_real, check_positive, check_rate
+from treasury_rv._validate import (
+    as_date,
+    as_float_array,
+    as_real,
+    check_nonnegative,
+    check_positive,
+    check_rate,
+)
 from treasury_rv.bonds import clean_price
 from treasury_rv.futures import (
     FuturesContract,
@@ -271,11 +278,8 @@ def switch_option_value(
     """
     basket = _Scenarios(bonds, yields, contract, settle, delivery, repo_rate)
     quoted = float(check_positive(futures_price, "futures_price"))
-    vol = as_real(vol_bp, "vol_bp")
-    twist_vol = as_real(twist_vol_bp, "twist_vol_bp")
-    for value, name in ((vol, "vol_bp"), (twist_vol, "twist_vol_bp")):
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value!r}")
+    vol = float(check_nonnegative(as_real(vol_bp, "vol_bp"), "vol_bp"))
+    twist_vol = float(check_nonnegative(as_real(twist_vol_bp, "twist_vol_bp"), "twist_vol_bp"))
     if isinstance(n_scenarios, bool) or not isinstance(n_scenarios, int) or n_scenarios < 2:
         raise ValueError(f"n_scenarios must be an int of at least 2, got {n_scenarios!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):

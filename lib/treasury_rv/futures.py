@@ -49,6 +49,7 @@ from treasury_rv._validate import (
     as_real,
     check_coupon,
     check_fraction,
+    check_nonnegative,
     check_positive,
     check_rate,
 )
@@ -578,9 +579,7 @@ def invoice_price(
             raise ValueError("accrued is missing: give accrued, or bond and delivery")
         ai = float(accrued_interest(_check_bond(bond), as_date(delivery, "delivery")))
     else:
-        ai = as_real(accrued, "accrued")
-        if ai < 0:
-            raise ValueError(f"accrued must not be negative, got {ai!r}")
+        ai = float(check_nonnegative(as_real(accrued, "accrued"), "accrued"))
     return _out(f * cf + ai)
 
 

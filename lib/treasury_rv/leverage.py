@@ -36,6 +36,7 @@ from treasury_rv._validate import (
     as_float_array,
     as_real,
     check_fraction,
+    check_nonnegative,
     check_positive,
     check_rate,
 )
@@ -92,13 +93,6 @@ def _positive_scalar(value: object, name: str) -> float:
 
 def _fraction_scalar(value: object, name: str) -> float:
     return float(check_fraction(as_real(value, name), name))
-
-
-def _nonnegative(value: object, name: str) -> np.ndarray:
-    arr = as_float_array(value, name)
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must not be negative, got {float(arr.min())!r}")
-    return arr
 
 
 def _leverage(value: object, name: str = "leverage") -> np.ndarray:
@@ -353,7 +347,7 @@ def return_on_equity(
         spread_bp=as_float_array(spread_bp, "spread_bp"),
         leverage=_leverage(leverage),
         funding_spread_bp=as_float_array(funding_spread_bp, "funding_spread_bp"),
-        fees_bp=_nonnegative(fees_bp, "fees_bp"),
+        fees_bp=check_nonnegative(fees_bp, "fees_bp"),
         horizon_years=check_positive(horizon_years, "horizon_years"),
     )
     return _result(t * (lev * (s - c) - (lev - 1) * f) / _BP)
@@ -472,7 +466,7 @@ def _called(
         equity=check_positive(equity, "equity"),
         haircut=check_fraction(haircut, "haircut"),
         price_change=_price_change(price_change),
-        buffer=_nonnegative(buffer, "buffer"),
+        buffer=check_nonnegative(buffer, "buffer"),
     )
     _check_covered(p, e, h)
     out = {"position": p, "equity": e, "haircut": h, **_marked(p, e, m)}
@@ -748,7 +742,7 @@ def spiral_amplification(
         position=check_positive(position, "position"),
         equity=check_positive(equity, "equity"),
         haircut=check_fraction(haircut, "haircut"),
-        price_impact_per_bn=_nonnegative(price_impact_per_bn, "price_impact_per_bn"),
+        price_impact_per_bn=check_nonnegative(price_impact_per_bn, "price_impact_per_bn"),
     )
     return _result(k / _BN * np.maximum(p - e, 0.0) / h)
 
@@ -765,7 +759,9 @@ def _spiral_inputs(
     e = _positive_scalar(equity, "equity")
     h0 = _fraction_scalar(haircut, "haircut")
     _check_covered(np.array([p]), np.array([e]), np.array([h0]))
-    rise = float(_nonnegative(as_real(haircut_increase, "haircut_increase"), "haircut_increase"))
+    rise = float(
+        check_nonnegative(as_real(haircut_increase, "haircut_increase"), "haircut_increase")
+    )
     if h0 + rise >= 1:
         raise ValueError(f"haircut + haircut_increase must be below 1, got {h0!r} + {rise!r}")
     n = _whole_number(max_rounds, "max_rounds", 1, 1000)
@@ -967,7 +963,9 @@ def margin_spiral(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
     s = _shock(as_real(shock, "shock"), "shock").reshape(1)
-    k = _nonnegative(as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn")
+    k = check_nonnegative(
+        as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn"
+    )
     rows, _ = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t)
     frame = pd.DataFrame({name: np.concatenate([x[name] for x in rows]) for name in rows[0]})
     frame.insert(0, "round", np.arange(len(rows)))
@@ -1030,7 +1028,9 @@ def spiral_outcome(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
     s = _shock(as_real(shock, "shock"), "shock").reshape(1)
-    k = _nonnegative(as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn")
+    k = check_nonnegative(
+        as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn"
+    )
     _, final = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t)
     out: dict[str, float | int | bool] = {
         name: value[0].item() for name, value in _outcomes(final).items()
@@ -1085,7 +1085,7 @@ def spiral_grid(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
     s = np.ravel(_shock(shocks, "shocks"))
-    k = np.ravel(_nonnegative(price_impacts_per_bn, "price_impacts_per_bn"))
+    k = np.ravel(check_nonnegative(price_impacts_per_bn, "price_impacts_per_bn"))
     if s.size == 0 or k.size == 0:
         raise ValueError("shocks and price_impacts_per_bn must not be empty")
     if s.size * k.size > MAX_GRID_ROWS:
