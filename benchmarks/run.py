@@ -50,11 +50,15 @@ def bond_throughput() -> dict[str, float]:
 
 
 def basket_throughput() -> dict[str, float]:
-    """Basket table and CTD grid for a 15-bond TY basket × 201 parallel yield shifts."""
+    """Basket table and CTD grid for a 15-bond TY basket × 201 parallel yield shifts.
+
+    The real TYM25 basket has 12 notes; this one has a month-end note (10-year original
+    term) for each of the 15 months from December 2031, as wide as the 6y6m-8y grade allows.
+    """
     settle, delivery_date = dt.date(2025, 4, 2), dt.date(2025, 6, 30)
     candidates = [
-        bonds.Treasury(0.01 + 0.0025 * i, m, issue_date=dt.date(m.year - 10, m.month, m.day))
-        for i, m in enumerate(add_months(dt.date(2031, 12, 15), 2 * k) for k in range(21))
+        bonds.Treasury(0.03 + 0.001 * i, m, issue_date=add_months(m, -120, eom=True))
+        for i, m in enumerate(add_months(dt.date(2031, 12, 31), k, eom=True) for k in range(18))
     ]
     basket = [b for b in candidates if futures.is_deliverable(b, "TYM25")][:15]
     if len(basket) != 15:

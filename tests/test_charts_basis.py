@@ -8,21 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from treasury_rv.bonds import Treasury, accrued_interest
+from treasury_rv.bonds import accrued_interest
 from treasury_rv.charts import basis as bc
 from treasury_rv.delivery import ctd_grid
-from treasury_rv.futures import basis_shock_path
+from treasury_rv.futures import basis_shock_path, deliverable_basket
 
 SETTLE = dt.date(2025, 4, 3)
 DELIVERY = dt.date(2025, 6, 30)
-# Ten-year notes in the TYM25 basket (coupons and maturities of the February 2032,
-# November 2032 and February 2035 notes); prices are made up for the tests.
-BASKET = [
-    Treasury(0.01875, dt.date(2032, 2, 15)),
-    Treasury(0.04125, dt.date(2032, 11, 15)),
-    Treasury(0.04625, dt.date(2035, 2, 15)),
-]
-PRICES = [86.953125, 100.1, 103.2]
+# Three notes of the real TYM25 basket (the 1 7/8% Feb-2032, 4 1/8% Nov-2032 and 3 3/8%
+# May-2033 ten-year notes); prices are made up for the tests.
+BASKET = [deliverable_basket("TYM25")[i] for i in (6, 9, 11)]
+PRICES = [86.953125, 100.1, 94.8]
 FUTURES = 112.015625
 
 
@@ -48,7 +44,7 @@ def switch_grid():
         BASKET, [0.0407, 0.0411, 0.0422], FUTURES, "TYM25", SETTLE, DELIVERY, 0.043,
         np.arange(-200, 201, 20), [-20, 0, 20],
     )  # fmt: skip
-    grid["maturity"] = grid["bond"].map({b.label: b.maturity for b in BASKET})
+    grid["maturity"] = grid["bond"].map({b.name: b.maturity for b in BASKET})
     return grid
 
 
@@ -75,7 +71,7 @@ def test_repo_grid_has_one_row_per_rate_and_bond(repo_grid):
 def test_net_basis_moves_with_repo_by_full_price_times_days(repo_grid):
     # Net basis = forward - F x CF, and with no coupon before delivery the forward rises by
     # (P + AI) x days/360 per unit of repo rate: 5bp moves it by (P + AI) x 88/360 x 0.0005.
-    ctd = repo_grid.loc[repo_grid["bond"] == BASKET[0].label].sort_values("repo_bp")
+    ctd = repo_grid.loc[repo_grid["bond"] == BASKET[0].name].sort_values("repo_bp")
     full = PRICES[0] + accrued_interest(BASKET[0], SETTLE)
     step_32nds = 32 * full * (DELIVERY - SETTLE).days / 360 * 0.0005
     assert np.allclose(np.diff(ctd["net_basis_32nds"]), step_32nds, atol=1e-9)
@@ -269,7 +265,7 @@ def test_stress_chart_rejects_values_off_the_grid(stress):
 def test_basis_sheet_formats_market_conventions(repo_grid):
     table = repo_grid.loc[repo_grid["repo_bp"] == 430]
     sheet = bc.basis_sheet(table)
-    row = sheet.loc[BASKET[0].label]
+    row = sheet.loc[BASKET[0].name]
     assert row["Price"] == "86-30+"  # 86 + 30.5/32 = 86.953125
     assert row["CF"] == "0.7807"
     assert sheet["CTD"].tolist().count("✓") == 1

@@ -21,6 +21,7 @@ from treasury_rv.futures import (
     check_deliverable,
     contract,
     conversion_factor,
+    deliverable_basket,
     forward_price,
     futures_dv01,
     gross_basis,
@@ -36,27 +37,20 @@ D = dt.date
 SETTLE, DELIVERY = D(2025, 3, 3), D(2025, 6, 30)  # TYM25: settle to the last delivery day
 REPO = 0.043
 
-# An illustrative TYM25 basket: coupons and maturities of 10-year and 7-year notes.
-BASKET = [
-    Treasury(c, D(*m))
-    for c, m in [
-        (0.01875, (2032, 2, 15)),
-        (0.02875, (2032, 5, 15)),
-        (0.0275, (2032, 8, 15)),
-        (0.04125, (2032, 11, 15)),
-        (0.035, (2033, 2, 15)),
-        (0.03375, (2033, 5, 15)),
-        (0.03875, (2033, 8, 15)),
-        (0.045, (2033, 11, 15)),
-        (0.04, (2034, 2, 15)),
-        (0.04375, (2034, 5, 15)),
-        (0.03875, (2034, 8, 15)),
-        (0.0425, (2034, 11, 15)),
-        (0.04625, (2035, 2, 15)),
-        (0.04125, (2032, 3, 31)),
-        (0.04, (2032, 1, 31)),
-    ]
-]
+# The real TYM25 basket (shipped dataset) as it stood on SETTLE: the notes issued by then.
+BASKET = [b for b in deliverable_basket("TYM25") if b.issue_date <= SETTLE]
+
+
+def _name(bond):
+    """The bond's name in the library's tables (its name if it has one, else its label)."""
+    return bond.name or bond.label
+
+
+def note(coupon, maturity, years=10):
+    """A note with an original term of ``years`` (issued that many years before maturity)."""
+    return Treasury(coupon, maturity, issue_date=maturity.replace(year=maturity.year - years))
+
+
 # An upward-sloping curve: 4.15% at 7 years, +10bp a year.
 YIELDS = [0.0415 + 0.001 * ((b.maturity - SETTLE).days / 365.25 - 7) for b in BASKET]
 PRICES = [clean_price(b, SETTLE, y) for b, y in zip(BASKET, YIELDS, strict=True)]
@@ -242,17 +236,36 @@ FIVE_Y = D(2024, 6, 1)  # ... and one recent enough to pass them all
         ("FVM25", D(2030, 5, 15), D(2025, 2, 15), True),
         ("FVM25", D(2030, 5, 15), D(2025, 2, 14), False),
         ("FVM25", D(2030, 5, 15), D(2020, 5, 15), False),  # an old 10-year note
-        # TY: remaining 6y6m to 10y.
-        ("TYM25", D(2031, 12, 1), None, True),
-        ("TYM25", D(2031, 11, 30), None, False),
-        ("TYM25", D(2035, 6, 1), None, True),
-        ("TYM25", D(2035, 6, 2), None, False),
+        # TY from the Sep 2023 contract month (CBOT Rule 19101.A as amended by CME SER-9102):
+        # original term <= 10y, remaining >= 6y6m and < 8y from the first day of the month.
+        ("TYM25", D(2031, 12, 1), D(2024, 12, 1), True),
+        ("TYM25", D(2031, 11, 30), D(2024, 11, 30), False),
+        ("TYM25", D(2033, 5, 31), D(2023, 5, 31), True),
+        ("TYM25", D(2033, 6, 1), D(2023, 6, 1), False),  # exactly 8 years: "less than"
+        ("TYM25", D(2035, 2, 15), D(2025, 2, 18), False),  # the 4 5/8% Feb-2035 is not
+        ("TYM25", D(2032, 11, 15), D(2002, 11, 15), False),  # an old 30-year bond
+        ("TYU23", D(2031, 6, 1), D(2021, 6, 1), True),
+        ("TYU23", D(2031, 5, 31), D(2021, 5, 31), True),  # 7y8m from 1 Sep 2023
+        ("TYU23", D(2031, 9, 1), D(2021, 9, 1), False),  # 8y: out from U23 on
+        # TY before Sep 2023: remaining 6y6m to 10y, original term <= 10y.
+        ("TYM23", D(2029, 12, 1), D(2022, 12, 1), True),
+        ("TYM23", D(2029, 11, 30), D(2022, 11, 30), False),
+        ("TYM23", D(2033, 6, 1), D(2023, 6, 1), True),  # 10 years exactly: "not more than"
+        ("TYM23", D(2033, 5, 15), D(2023, 5, 15), True),  # 9y11m: deliverable only before U23
+        ("TYM23", D(2033, 6, 2), D(2023, 6, 2), False),
+        # A note issued on or after the last delivery day is not deliverable (CME SER-4819):
+        # the 7-year note of 30 Jun 2025 settles on TYM25's last delivery day.
+        ("TYM25", D(2032, 6, 30), D(2025, 6, 30), False),
+        ("TYM25", D(2032, 5, 31), D(2025, 6, 2), True),
         # TN: original-issue 10-year notes, remaining 9y5m to 10y.
         ("TNM25", D(2034, 11, 1), D(2024, 11, 1), True),
         ("TNM25", D(2034, 10, 31), D(2024, 10, 31), False),
         ("TNM25", D(2035, 6, 1), D(2025, 6, 1), True),
         ("TNM25", D(2035, 6, 2), D(2025, 6, 2), False),
         ("TNM25", D(2034, 11, 15), D(2004, 11, 15), False),  # an old 30-year bond
+        # US: remaining >= 15y and < 25y from the March 2011 contract month, >= 15y before.
+        ("USZ10", D(2040, 12, 1), None, True),
+        ("USH11", D(2041, 3, 1), None, False),
         # US: remaining >= 15y and < 25y.
         ("USM25", D(2040, 6, 1), None, True),
         ("USM25", D(2040, 5, 31), None, False),
@@ -478,7 +491,7 @@ def test_basket_table_bad_input():
 # --------------------------------------------------------------------------------------------
 
 SHIFTS = np.linspace(-300, 300, 121)
-DURATION = {b.label: modified_duration(b, SETTLE, y) for b, y in zip(BASKET, YIELDS, strict=True)}
+DURATION = {_name(b): modified_duration(b, SETTLE, y) for b, y in zip(BASKET, YIELDS, strict=True)}
 
 
 def _ctd_rows(grid: pd.DataFrame) -> pd.DataFrame:
@@ -501,7 +514,7 @@ def test_ctd_grid_shape_and_no_option_model():
     np.testing.assert_allclose(ctd["implied_repo"], REPO, atol=1e-12)
     assert (g["net_basis_32nds"] > -1e-9).all()
     # Prices follow the shifted yields.
-    row = g[(g["shift_bp"] == SHIFTS[10]) & (g["bond"] == BASKET[4].label)].iloc[0]
+    row = g[(g["shift_bp"] == SHIFTS[10]) & (g["bond"] == _name(BASKET[4]))].iloc[0]
     assert row["yield"] == pytest.approx(YIELDS[4] + SHIFTS[10] / 1e4)
     assert row["price"] == pytest.approx(clean_price(BASKET[4], SETTLE, row["yield"]), abs=1e-12)
 
@@ -517,11 +530,11 @@ def test_ctd_duration_does_not_fall_as_yields_rise():
 def test_ctd_switches_near_six_percent_on_a_flat_curve():
     # Conversion factors price every bond at 6%: on a flat curve well below 6% the
     # shortest-duration bond is cheapest, well above it the longest.
-    bonds = [Treasury(0.04, D(2032, 1, 31)), Treasury(0.0275, D(2032, 8, 15)),
-             Treasury(0.03875, D(2034, 8, 15)), Treasury(0.04625, D(2035, 2, 15))]  # fmt: skip
+    bonds = [note(0.04, D(2032, 1, 31), 7), note(0.0275, D(2032, 8, 15)),
+             note(0.03875, D(2032, 11, 15)), note(0.01875, D(2033, 5, 15))]  # fmt: skip
     g = ctd_grid(bonds, [0.04] * 4, None, "TYM25", SETTLE, DELIVERY, REPO, [100.0, 300.0])
     ctd = _ctd_rows(g).set_index("shift_bp")["bond"]
-    durations = {b.label: modified_duration(b, SETTLE, 0.06) for b in bonds}
+    durations = {_name(b): modified_duration(b, SETTLE, 0.06) for b in bonds}
     assert durations[ctd[100.0]] == min(durations.values())  # yields at 5%
     assert durations[ctd[300.0]] == max(durations.values())  # yields at 7%
 
@@ -542,10 +555,11 @@ def test_ctd_grid_twists():
     assert len(g) == 2 * 3 * len(BASKET)
     assert sorted(g["twist_bp"].unique()) == twists
     # The longest bond's yield moves up by half the twist, the shortest down by half.
-    longest, shortest = BASKET[12].label, BASKET[14].label
+    by_maturity = sorted(range(len(BASKET)), key=lambda i: BASKET[i].maturity)
+    shortest, longest = by_maturity[0], by_maturity[-1]
     row = g[(g["twist_bp"] == 100.0) & (g["shift_bp"] == 0.0)].set_index("bond")
-    assert row.loc[longest, "yield"] == pytest.approx(YIELDS[12] + 0.005)
-    assert row.loc[shortest, "yield"] == pytest.approx(YIELDS[14] - 0.005)
+    assert row.loc[_name(BASKET[longest]), "yield"] == pytest.approx(YIELDS[longest] + 0.005)
+    assert row.loc[_name(BASKET[shortest]), "yield"] == pytest.approx(YIELDS[shortest] - 0.005)
     # A steepener cheapens long bonds: the CTD's duration does not fall.
     ctd = _ctd_rows(g[g["shift_bp"] == 50.0]).set_index("twist_bp")["bond"].map(DURATION)
     assert ctd[-100.0] <= ctd[0.0] <= ctd[100.0]
@@ -618,7 +632,7 @@ def test_switch_option_matches_two_bond_approximation():
     # Two bonds on a flat curve at the yield where their forward prices per CF are equal.
     # Near there the difference of the two ratios is about slope x shift, so the expected
     # basis of the one delivered today is CF x |slope| x sigma sqrt(T) / sqrt(2 pi).
-    short, long_ = Treasury(0.04, D(2032, 1, 31)), Treasury(0.04625, D(2035, 2, 15))
+    short, long_ = note(0.04, D(2032, 1, 31), 7), note(0.04625, D(2033, 5, 15))
     cfs, cfl = (conversion_factor(b.coupon, b.maturity, "TYM25") for b in (short, long_))
 
     def gap(y):
@@ -641,7 +655,7 @@ def test_switch_option_matches_two_bond_approximation():
         [short, long_], [tie, tie], futures, "TYM25", SETTLE, DELIVERY, REPO, vol,
         n_scenarios=200_000,
     )  # fmt: skip
-    cf_ctd = cfs if opt.ctd == short.label else cfl
+    cf_ctd = cfs if opt.ctd == _name(short) else cfl
     expected = 32 * cf_ctd * slope * sigma / math.sqrt(2 * math.pi)
     assert opt.value_32nds == pytest.approx(expected, rel=0.03)
     assert opt.switch_probability == pytest.approx(0.5, abs=0.01)

@@ -144,12 +144,12 @@ def ctd_grid(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> basket = [Treasury(0.0425, dt.date(2032, 2, 15)), Treasury(0.04625, dt.date(2035, 2, 15))]
-    >>> g = ctd_grid(basket, [0.0433, 0.0445], None, "TYM25", dt.date(2025, 3, 3),
-    ...              dt.date(2025, 6, 30), 0.043, [-200, 0, 200])
+    >>> from treasury_rv.futures import deliverable_basket
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 11)]  # Dec-31 7y, May-33 10y
+    >>> g = ctd_grid(basket, [0.0405, 0.0418], None, "TYM25", dt.date(2025, 4, 3),
+    ...              dt.date(2025, 6, 2), 0.043, [-200, 0, 200])
     >>> g.loc[g["is_ctd"], ["shift_bp", "bond"]].values.tolist()
-    [[-200.0, '4 1/4% 2032-02-15'], [0.0, '4 1/4% 2032-02-15'], [200.0, '4 5/8% 2035-02-15']]
+    [[-200.0, 'T 4 1/2 12/31/31'], [0.0, 'T 4 1/2 12/31/31'], [200.0, 'T 3 3/8 05/15/33']]
     """
     basket = _Scenarios(bonds, yields, contract, settle, delivery, repo_rate)
     shifts = _grid(shifts_bp, "shifts_bp")
@@ -269,12 +269,12 @@ def switch_option_value(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> basket = [Treasury(0.0425, dt.date(2032, 2, 15)), Treasury(0.04625, dt.date(2035, 2, 15))]
-    >>> opt = switch_option_value(basket, [0.0433, 0.0445], 109.625, "TYM25",
-    ...     dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043, vol_bp=100)
+    >>> from treasury_rv.futures import deliverable_basket
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 11)]  # Dec-31 7y, May-33 10y
+    >>> opt = switch_option_value(basket, [0.0405, 0.0418], 110.5, "TYM25",
+    ...     dt.date(2025, 4, 3), dt.date(2025, 6, 2), 0.043, vol_bp=100)
     >>> opt.ctd, opt.value_32nds > 0
-    ('4 1/4% 2032-02-15', True)
+    ('T 4 1/2 12/31/31', True)
     """
     basket = _Scenarios(bonds, yields, contract, settle, delivery, repo_rate)
     quoted = float(check_positive(futures_price, "futures_price"))

@@ -53,7 +53,8 @@ from treasury_rv._validate import (
     check_positive,
     check_rate,
 )
-from treasury_rv.bonds import Treasury, accrued_interest, dv01, yield_to_maturity
+from treasury_rv.bonds import Treasury, _coupon_text, accrued_interest, dv01, yield_to_maturity
+from treasury_rv.data import shipped
 from treasury_rv.dates import (
     add_business_days,
     add_months,
@@ -68,10 +69,13 @@ __all__ = [
     "basis_position_path",
     "basis_shock_path",
     "basket_table",
+    "best_delivery_days",
     "carry",
     "check_deliverable",
     "contract",
     "conversion_factor",
+    "deliverable_basket",
+    "delivery_day_grid",
     "forward_price",
     "futures_dv01",
     "gross_basis",
@@ -97,6 +101,46 @@ DELIVERY_MONTHS = {"H": 3, "M": 6, "U": 9, "Z": 12}
 
 
 @dataclass(frozen=True)
+class GradeRule:
+    """The deliverable grade of a contract from one contract month on (CBOT rulebook).
+
+    Remaining terms count from the first day of the delivery month, except where
+    ``max_from_month_end`` says the upper limit counts from its last day.
+
+    Attributes
+    ----------
+    effective : tuple of int, or None
+        (year, month) of the first contract month the rule applies to; None for the earliest
+        rule the library knows (it applies to every earlier contract month).
+    min_remaining_months : int
+        Shortest remaining term of a deliverable issue, months (inclusive).
+    max_remaining_months : int or None
+        Longest remaining term, months (None: no limit).
+    max_from_month_end : bool
+        Whether the longest remaining term is counted from the last day of the delivery month
+        (TU, Z3N) rather than the first.
+    max_inclusive : bool
+        Whether an issue exactly at the longest remaining term is deliverable ("not more
+        than") or not ("less than").
+    max_original_months : int or None
+        Longest original term (issue date to maturity), months (None: no rule).
+    deliverable : str
+        The grade in words.
+    source : str
+        The rule and where its text comes from.
+    """
+
+    effective: tuple[int, int] | None
+    min_remaining_months: int
+    max_remaining_months: int | None
+    max_from_month_end: bool
+    max_inclusive: bool
+    max_original_months: int | None
+    deliverable: str
+    source: str
+
+
+@dataclass(frozen=True)
 class ContractSpec:
     """Specification of one CBOT Treasury futures contract (cmegroup.com contract specs).
 
@@ -116,22 +160,9 @@ class ContractSpec:
     last_trading_offset : int
         Last trading day = this many business days before the month's last business day
         (0 for TU, Z3N, FV; 7 for TY, TN, US, UB).
-    min_remaining_months : int
-        Shortest remaining term of a deliverable bond, months, counted from the first day of the
-        delivery month (inclusive).
-    max_remaining_months : int or None
-        Longest remaining term, months (None: no limit).
-    max_from_month_end : bool
-        Whether the longest remaining term is counted from the last day of the delivery month
-        (TU, Z3N) rather than the first.
-    max_inclusive : bool
-        Whether a bond exactly at the longest remaining term is deliverable (False for US:
-        "less than 25 years").
-    max_original_months : int or None
-        Longest original term (issue to maturity), months (None: no rule). For TN, 120
-        months stands for "original-issue 10-year notes": no older 20- or 30-year bond fits.
-    deliverable : str
-        The deliverable grade in words.
+    grades : tuple of GradeRule
+        The deliverable grade's rules in the order they took effect; :meth:`grade` picks the
+        one in force for a contract month.
     """
 
     root: str
@@ -140,64 +171,126 @@ class ContractSpec:
     tick: float
     cf_family: Literal["note", "bond"]
     last_trading_offset: int
-    min_remaining_months: int
-    max_remaining_months: int | None
-    max_from_month_end: bool
-    max_inclusive: bool
-    max_original_months: int | None
-    deliverable: str
+    grades: tuple[GradeRule, ...]
+
+    def grade(self, year: int, month: int) -> GradeRule:
+        """The grade rule in force for the contract month ``year``-``month``.
+
+        Examples
+        --------
+        >>> SPECS["TY"].grade(2023, 6).max_remaining_months
+        120
+        >>> SPECS["TY"].grade(2023, 9).deliverable
+        'original term <= 10y; remaining >= 6y6m and < 8y from the first day of the delivery month'
+        """
+        in_force = [g for g in self.grades if g.effective is None or g.effective <= (year, month)]
+        return in_force[-1]
 
 
 _FROM_FIRST_DAY = "from the first day of the delivery month"
+_CBOT = "CBOT Rulebook chapter {}, Rule {}"
 
-#: The seven CBOT Treasury contracts by root (face, tick and deliverable grade from the
-#: cmegroup.com contract-specification pages).
+#: The seven CBOT Treasury contracts by root: face, tick and deliverable grade from the
+#: cmegroup.com contract-specification pages and the CBOT rulebook chapters they cite; each
+#: grade rule carries the contract month it took effect.
 SPECS: dict[str, ContractSpec] = {
     spec.root: spec
     for spec in (
         ContractSpec(
             root="TU", name="2-Year T-Note", face=200_000, tick=1 / 256, cf_family="note",
-            last_trading_offset=0, min_remaining_months=21, max_remaining_months=24,
-            max_from_month_end=True, max_inclusive=True, max_original_months=63,
-            deliverable=f"original term <= 5y3m; remaining >= 1y9m {_FROM_FIRST_DAY} "
-            "and <= 2y from its last day",
+            last_trading_offset=0,
+            grades=(GradeRule(
+                effective=None, min_remaining_months=21, max_remaining_months=24,
+                max_from_month_end=True, max_inclusive=True, max_original_months=63,
+                deliverable=f"original term <= 5y3m; remaining >= 1y9m {_FROM_FIRST_DAY} "
+                "and <= 2y from its last day",
+                source="cmegroup.com 2-Year T-Note contract specs",
+            ),),
         ),
         ContractSpec(
             root="Z3N", name="3-Year T-Note", face=200_000, tick=1 / 256, cf_family="note",
-            last_trading_offset=0, min_remaining_months=33, max_remaining_months=36,
-            max_from_month_end=True, max_inclusive=True, max_original_months=84,
-            deliverable=f"original term <= 7y; remaining >= 2y9m {_FROM_FIRST_DAY} "
-            "and <= 3y from its last day",
+            last_trading_offset=0,
+            grades=(GradeRule(
+                effective=None, min_remaining_months=33, max_remaining_months=36,
+                max_from_month_end=True, max_inclusive=True, max_original_months=84,
+                deliverable=f"original term <= 7y; remaining >= 2y9m {_FROM_FIRST_DAY} "
+                "and <= 3y from its last day",
+                source="cmegroup.com 3-Year T-Note contract specs",
+            ),),
         ),
         ContractSpec(
             root="FV", name="5-Year T-Note", face=100_000, tick=1 / 128, cf_family="note",
-            last_trading_offset=0, min_remaining_months=50, max_remaining_months=None,
-            max_from_month_end=False, max_inclusive=True, max_original_months=63,
-            deliverable=f"original term <= 5y3m; remaining >= 4y2m {_FROM_FIRST_DAY}",
+            last_trading_offset=0,
+            grades=(GradeRule(
+                effective=None, min_remaining_months=50, max_remaining_months=None,
+                max_from_month_end=False, max_inclusive=True, max_original_months=63,
+                deliverable=f"original term <= 5y3m; remaining >= 4y2m {_FROM_FIRST_DAY}",
+                source="cmegroup.com 5-Year T-Note contract specs",
+            ),),
         ),
         ContractSpec(
             root="TY", name="10-Year T-Note", face=100_000, tick=1 / 64, cf_family="bond",
-            last_trading_offset=7, min_remaining_months=78, max_remaining_months=120,
-            max_from_month_end=False, max_inclusive=True, max_original_months=None,
-            deliverable=f"remaining 6y6m to 10y {_FROM_FIRST_DAY}",
+            last_trading_offset=7,
+            grades=(
+                GradeRule(
+                    effective=None, min_remaining_months=78, max_remaining_months=120,
+                    max_from_month_end=False, max_inclusive=True, max_original_months=120,
+                    deliverable=f"notes (original term <= 10y); remaining 6y6m to 10y "
+                    f"{_FROM_FIRST_DAY}",
+                    source=_CBOT.format(19, "19101.A") + " before the September 2023 contract "
+                    "month; cmegroup.com 10-Year T-Note contract specs",
+                ),
+                GradeRule(
+                    effective=(2023, 9), min_remaining_months=78, max_remaining_months=96,
+                    max_from_month_end=False, max_inclusive=False, max_original_months=120,
+                    deliverable=f"original term <= 10y; remaining >= 6y6m and < 8y "
+                    f"{_FROM_FIRST_DAY}",
+                    source=_CBOT.format(19, "19101.A") + " as amended by CME SER-9102 "
+                    "(6 Dec 2022), from the September 2023 contract month; rule text as quoted "
+                    "in secondary sources (CME's older spec pages still say 10 years)",
+                ),
+            ),
         ),
         ContractSpec(
             root="TN", name="Ultra 10-Year T-Note", face=100_000, tick=1 / 64, cf_family="bond",
-            last_trading_offset=7, min_remaining_months=113, max_remaining_months=120,
-            max_from_month_end=False, max_inclusive=True, max_original_months=120,
-            deliverable=f"original-issue 10-year notes; remaining 9y5m to 10y {_FROM_FIRST_DAY}",
+            last_trading_offset=7,
+            grades=(GradeRule(
+                effective=None, min_remaining_months=113, max_remaining_months=120,
+                max_from_month_end=False, max_inclusive=True, max_original_months=120,
+                deliverable=f"original-issue 10-year notes; remaining 9y5m to 10y "
+                f"{_FROM_FIRST_DAY}",
+                source=_CBOT.format(26, "26101") + "; cmegroup.com Ultra 10-Year contract specs",
+            ),),
         ),
         ContractSpec(
             root="US", name="Treasury Bond", face=100_000, tick=1 / 32, cf_family="bond",
-            last_trading_offset=7, min_remaining_months=180, max_remaining_months=300,
-            max_from_month_end=False, max_inclusive=False, max_original_months=None,
-            deliverable=f"remaining >= 15y and < 25y {_FROM_FIRST_DAY}",
+            last_trading_offset=7,
+            grades=(
+                GradeRule(
+                    effective=None, min_remaining_months=180, max_remaining_months=None,
+                    max_from_month_end=False, max_inclusive=True, max_original_months=None,
+                    deliverable=f"remaining >= 15y {_FROM_FIRST_DAY}",
+                    source="cmegroup.com Treasury Bond contract specs, before the March 2011 "
+                    "contract month",
+                ),
+                GradeRule(
+                    effective=(2011, 3), min_remaining_months=180, max_remaining_months=300,
+                    max_from_month_end=False, max_inclusive=False, max_original_months=None,
+                    deliverable=f"remaining >= 15y and < 25y {_FROM_FIRST_DAY}",
+                    source="capped at 25 years from the March 2011 contract month "
+                    "(cmegroup.com Ultra T-Bond futures page)",
+                ),
+            ),
         ),
         ContractSpec(
             root="UB", name="Ultra Treasury Bond", face=100_000, tick=1 / 32, cf_family="bond",
-            last_trading_offset=7, min_remaining_months=300, max_remaining_months=None,
-            max_from_month_end=False, max_inclusive=True, max_original_months=None,
-            deliverable=f"remaining >= 25y {_FROM_FIRST_DAY}",
+            last_trading_offset=7,
+            grades=(GradeRule(
+                effective=None, min_remaining_months=300, max_remaining_months=None,
+                max_from_month_end=False, max_inclusive=True, max_original_months=None,
+                deliverable=f"remaining >= 25y {_FROM_FIRST_DAY}",
+                source=_CBOT.format(40, "40101") + "; cmegroup.com Ultra T-Bond contract specs",
+            ),),
         ),
     )
 }  # fmt: skip
@@ -207,7 +300,13 @@ _CODE = re.compile(r"(?P<root>[A-Z0-9]+?)(?P<letter>[FGHJKMNQUVXZ])(?P<yy>\d{2})
 
 @dataclass(frozen=True)
 class FuturesContract:
-    """One delivery month of a Treasury futures contract, e.g. ``TYM25``.
+    """One delivery month of a Treasury futures contract, e.g. ``TYM25``, and its calendar.
+
+    Delivery is a three-business-day cycle (CME Clearing Advisory 08-100): on *intention
+    day* the short declares that it will deliver, on *notice day* the clearing house matches
+    it with a long and invoices, on *delivery day* the bonds move against cash. So the first
+    intention day is two business days before the first delivery day, and the last intention
+    day two business days before the last delivery day.
 
     Attributes
     ----------
@@ -215,6 +314,8 @@ class FuturesContract:
         Root + month letter + two-digit year.
     spec : ContractSpec
         The contract's specification.
+    grade : GradeRule
+        The deliverable grade in force for this contract month.
     year, month : int
         Delivery year and month.
     month_start : datetime.date
@@ -222,11 +323,17 @@ class FuturesContract:
         deliverability count from).
     month_end : datetime.date
         Last calendar day of the delivery month.
+    first_intention_day : datetime.date
+        First position / intention day: two business days before the first delivery day.
+    first_notice_day : datetime.date
+        The business day before the first delivery day.
     first_delivery_day : datetime.date
         First business day of the delivery month.
     last_trading_day : datetime.date
         TY/TN/US/UB: 7 business days before the month's last business day; TU/Z3N/FV: the
         month's last business day.
+    last_intention_day : datetime.date
+        Two business days before the last delivery day.
     last_delivery_day : datetime.date
         TY/TN/US/UB: the month's last business day; TU/Z3N/FV: the third business day after
         the last trading day.
@@ -234,13 +341,49 @@ class FuturesContract:
 
     code: str
     spec: ContractSpec
+    grade: GradeRule
     year: int
     month: int
     month_start: dt.date
     month_end: dt.date
+    first_intention_day: dt.date
+    first_notice_day: dt.date
     first_delivery_day: dt.date
     last_trading_day: dt.date
+    last_intention_day: dt.date
     last_delivery_day: dt.date
+
+    def delivery_days(self) -> list[dt.date]:
+        """Every business day from the first to the last delivery day, inclusive.
+
+        Examples
+        --------
+        >>> days = contract("TYM25").delivery_days()
+        >>> days[0], days[-1], len(days)
+        (datetime.date(2025, 6, 2), datetime.date(2025, 6, 30), 20)
+        """
+        days = [self.first_delivery_day]
+        while days[-1] < self.last_delivery_day:
+            days.append(add_business_days(days[-1], 1))
+        return days
+
+    def calendar(self) -> pd.DataFrame:
+        """The contract's delivery calendar as a table of events and dates.
+
+        Examples
+        --------
+        >>> contract("TYM25").calendar()["date"].iloc[0]
+        datetime.date(2025, 5, 29)
+        """
+        events = [
+            ("First position (intention) day", self.first_intention_day),
+            ("First notice day", self.first_notice_day),
+            ("First delivery day", self.first_delivery_day),
+            ("Last trading day", self.last_trading_day),
+            ("Last intention day", self.last_intention_day),
+            ("Last delivery day", self.last_delivery_day),
+        ]
+        return pd.DataFrame(events, columns=["event", "date"])
 
 
 def contract(code: str | FuturesContract) -> FuturesContract:
@@ -259,8 +402,8 @@ def contract(code: str | FuturesContract) -> FuturesContract:
     Examples
     --------
     >>> c = contract("TYM25")
-    >>> c.last_trading_day, c.last_delivery_day, c.spec.face
-    (datetime.date(2025, 6, 18), datetime.date(2025, 6, 30), 100000)
+    >>> c.first_notice_day, c.last_trading_day, c.last_delivery_day, c.spec.face
+    (datetime.date(2025, 5, 30), datetime.date(2025, 6, 18), datetime.date(2025, 6, 30), 100000)
     """
     if isinstance(code, FuturesContract):
         return code
@@ -286,15 +429,20 @@ def contract(code: str | FuturesContract) -> FuturesContract:
     last_bd = last_business_day(year, month)
     last_trading = add_business_days(last_bd, -spec.last_trading_offset)
     last_delivery = last_bd if spec.last_trading_offset else add_business_days(last_trading, 3)
+    first_delivery = add_business_days(month_start, 0)
     return FuturesContract(
         code=f"{root}{letter}{match['yy']}",
         spec=spec,
+        grade=spec.grade(year, month),
         year=year,
         month=month,
         month_start=month_start,
         month_end=add_months(month_start, 0, eom=True),
-        first_delivery_day=add_business_days(month_start, 0),
+        first_intention_day=add_business_days(first_delivery, -2),
+        first_notice_day=add_business_days(first_delivery, -1),
+        first_delivery_day=first_delivery,
         last_trading_day=last_trading,
+        last_intention_day=add_business_days(last_delivery, -2),
         last_delivery_day=last_delivery,
     )
 
@@ -379,37 +527,53 @@ def _check_bond(bond: object) -> Treasury:
 
 def _deliverability_problem(bond: Treasury, fut: FuturesContract) -> str | None:
     """Why ``bond`` is not deliverable into ``fut`` (None if it is)."""
-    spec = fut.spec
-    shortest = add_months(fut.month_start, spec.min_remaining_months)
+    rule = fut.grade
+    shortest = add_months(fut.month_start, rule.min_remaining_months)
     if bond.maturity < shortest:
         return f"matures {bond.maturity}, before {shortest} (the shortest for {fut.code})"
-    if spec.max_remaining_months is not None:
-        base = fut.month_end if spec.max_from_month_end else fut.month_start
-        longest = add_months(base, spec.max_remaining_months, eom=spec.max_from_month_end)
-        too_long = bond.maturity > longest if spec.max_inclusive else bond.maturity >= longest
+    if rule.max_remaining_months is not None:
+        base = fut.month_end if rule.max_from_month_end else fut.month_start
+        longest = add_months(base, rule.max_remaining_months, eom=rule.max_from_month_end)
+        too_long = bond.maturity > longest if rule.max_inclusive else bond.maturity >= longest
         if too_long:
-            limit = "after" if spec.max_inclusive else "on or after"
+            limit = "after" if rule.max_inclusive else "on or after"
             return f"matures {bond.maturity}, {limit} {longest} (the longest for {fut.code})"
-    if spec.max_original_months is not None:
-        if bond.issue_date is None:
-            raise ValueError(
-                f"bond.issue_date is needed: {fut.code} limits the original term "
-                f"({spec.deliverable})"
-            )
-        longest_original = add_months(bond.issue_date, spec.max_original_months)
+    if bond.issue_date is None:
+        if rule.max_original_months is None:
+            return None
+        raise ValueError(
+            f"bond.issue_date is needed: {fut.code} limits the original term ({rule.deliverable})"
+        )
+    if rule.max_original_months is not None:
+        longest_original = add_months(bond.issue_date, rule.max_original_months)
         if bond.maturity > longest_original:
             return (
                 f"has an original term from {bond.issue_date} to {bond.maturity}, longer than "
-                f"{spec.max_original_months // 12}y{spec.max_original_months % 12}m"
+                f"{rule.max_original_months // 12}y{rule.max_original_months % 12}m"
             )
+    if bond.issue_date >= fut.last_delivery_day:
+        return (
+            f"is issued on {bond.issue_date}, on or after the last delivery day "
+            f"{fut.last_delivery_day} (CME SER-4819)"
+        )
     return None
 
 
 def is_deliverable(bond: Treasury, contract: str | FuturesContract) -> bool:
     """Whether ``bond`` is in the deliverable basket of ``contract``.
 
-    Remaining terms count from the first day of the delivery month (TU and Z3N's upper limit
-    from its last day); rules on the original term need ``bond.issue_date``.
+    The grade is the rule in force for the contract month (:attr:`FuturesContract.grade`; the
+    10-year contract's changed from the September 2023 contract month). Remaining terms count
+    from the first day of the delivery month (TU and Z3N's upper limit from its last day);
+    rules on the original term need ``bond.issue_date``. An issue settling on or after the
+    last delivery day is not deliverable (CME SER-4819), which matters for the new 2-, 5- and
+    7-year notes issued at month-ends.
+
+    Reopenings: deliverability is decided by the issue's original issue date and maturity,
+    so a reopening changes nothing here; it only adds to the amount of an issue that is
+    already in or out of the grade. CBOT submission 25-099 (filed with the CFTC on 21 Feb
+    2025) concerns adding reopened issues to the grade from the March 2026 contract month;
+    the library models no exclusion of reopened amounts, before or after that month.
 
     Parameters
     ----------
@@ -426,8 +590,12 @@ def is_deliverable(bond: Treasury, contract: str | FuturesContract) -> bool:
     --------
     >>> import datetime as dt
     >>> from treasury_rv.bonds import Treasury
-    >>> is_deliverable(Treasury(0.04625, dt.date(2035, 2, 15)), "TYM25")
-    True
+    >>> feb35 = Treasury(0.04625, dt.date(2035, 2, 15), issue_date=dt.date(2025, 2, 18))
+    >>> is_deliverable(feb35, "TYM25")  # 9y8m left: over the 8-year limit from Sep 2023
+    False
+    >>> nov32 = Treasury(0.04125, dt.date(2032, 11, 15), issue_date=dt.date(2022, 11, 15))
+    >>> is_deliverable(nov32, "TYM25"), is_deliverable(nov32, "TYM23")
+    (True, True)
     """
     return _deliverability_problem(_check_bond(bond), _parse(contract)) is None
 
@@ -451,8 +619,9 @@ def check_deliverable(bond: Treasury, contract: str | FuturesContract) -> Treasu
     --------
     >>> import datetime as dt
     >>> from treasury_rv.bonds import Treasury
-    >>> check_deliverable(Treasury(0.04625, dt.date(2035, 2, 15)), "TYM25").coupon
-    0.04625
+    >>> may33 = Treasury(0.03375, dt.date(2033, 5, 15), issue_date=dt.date(2023, 5, 15))
+    >>> check_deliverable(may33, "TYM25").coupon
+    0.03375
     """
     bond = _check_bond(bond)
     fut = _parse(contract)
@@ -460,9 +629,54 @@ def check_deliverable(bond: Treasury, contract: str | FuturesContract) -> Treasu
     if problem is not None:
         raise ValueError(
             f"bond {_label(bond)} is not deliverable into {fut.code}: it {problem}; "
-            f"{fut.spec.root} takes {fut.spec.deliverable}"
+            f"{fut.code} takes {fut.grade.deliverable}"
         )
     return bond
+
+
+def deliverable_basket(contract: str | FuturesContract) -> list[Treasury]:
+    """The real deliverable basket of a contract shipped with the library, as Treasuries.
+
+    The notes come from the shipped dataset ``deliverable_baskets`` (coupon, maturity,
+    original issue date, CUSIP where known, auction high yield, a ``status`` of
+    ``secondary`` or ``unconfirmed`` and a ``source`` on every row); each is checked against
+    the contract's grade. Names are written as on a trader's delivery screen,
+    ``"T 1 7/8 02/15/32"``.
+
+    Parameters
+    ----------
+    contract : str or FuturesContract
+        A contract in the dataset (today ``"TYM25"``).
+
+    Returns
+    -------
+    list of Treasury
+        In the dataset's order (7-year notes, then 10-year notes, each by maturity).
+
+    Examples
+    --------
+    >>> basket = deliverable_basket("TYM25")
+    >>> len(basket), basket[0].name, basket[-1].name
+    (12, 'T 4 1/2 12/31/31', 'T 3 3/8 05/15/33')
+    """
+    fut = _parse(contract)
+    table = shipped("deliverable_baskets")
+    rows = table.loc[table["contract"] == fut.code]
+    if rows.empty:
+        raise ValueError(
+            f"contract must be one of the shipped baskets {sorted(set(table['contract']))}, "
+            f"got {fut.code}"
+        )
+    bonds = [
+        Treasury(
+            float(row.coupon),
+            row.maturity,
+            issue_date=row.issue_date,
+            name=f"T {_coupon_text(float(row.coupon)).rstrip('%')} {row.maturity:%m/%d/%y}",
+        )
+        for row in rows.itertuples()
+    ]
+    return [check_deliverable(b, fut) for b in bonds]
 
 
 # --------------------------------------------------------------------------------------------
@@ -511,6 +725,10 @@ def _period(bond: Treasury, settle: object, delivery: object) -> _Period:
         raise ValueError(f"delivery {delivery} must be after settle {settle}")
     if delivery >= bond.maturity:
         raise ValueError(f"delivery {delivery} must be before the bond's maturity {bond.maturity}")
+    if bond.issue_date is not None and settle < bond.issue_date:
+        raise ValueError(
+            f"settle {settle} is before bond {_label(bond)} is issued on {bond.issue_date}"
+        )
     paid = _coupons_between(bond.maturity, settle, delivery)
     amount = 100 * bond.coupon / 2
     return _Period(
@@ -892,10 +1110,9 @@ def basket_table(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
-    >>> t = basket_table(basket, [98.5, 99.6], 112.0, "TYM25",
-    ...                  dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043)
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 6)]  # 4 1/2% Dec-31, 1 7/8% Feb-32
+    >>> t = basket_table(basket, [102.59, 86.95], 110.5, "TYM25",
+    ...                  dt.date(2025, 4, 3), dt.date(2025, 6, 2), 0.043)
     >>> t["ctd"].tolist()
     [True, False]
     """
@@ -928,6 +1145,135 @@ def basket_table(
             "ctd": np.arange(n) == int(np.argmax(irr)),
         }
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery timing
+# --------------------------------------------------------------------------------------------
+
+
+def delivery_day_grid(
+    bonds,
+    clean_prices,
+    futures_price: float,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    repo_rate,
+) -> pd.DataFrame:
+    """Net basis, carry and implied repo of each bond to every delivery day of the contract.
+
+    A long basis position put on today at ``futures_price`` and delivered on day ``t``
+    makes ``F x CF - P_fwd(t)``, minus the net basis to ``t``, whatever the futures price
+    does in between (the variation margin on the futures makes up the difference from the
+    invoice at ``t``; its financing is ignored). So the short delivers each bond on the day
+    with the lowest net basis: the first delivery day when carry is negative, the last when
+    it is positive (Burghardt & Belton, *The Treasury Bond Basis*, the timing option).
+
+    Parameters
+    ----------
+    bonds : sequence of Treasury
+        The basket; each bond must be deliverable into ``contract``.
+    clean_prices : sequence of float
+        Clean prices at settlement, per 100, one per bond.
+    futures_price : float
+        Futures price, points per 100.
+    contract : str or FuturesContract
+        Contract code such as ``"TYM25"``.
+    settle : datetime.date
+        Settlement date, before the first delivery day.
+    repo_rate : float or sequence of float
+        Term repo rate, decimal, ACT/360 (one for all, or one per bond), the same to every
+        delivery day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per delivery day and bond (days in order, bonds in the given order), with the
+        columns of :func:`basket_table` (``ctd`` marks the highest implied repo on that day)
+        and ``delivery`` (date).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> basket = deliverable_basket("TYM25")[:2]
+    >>> g = delivery_day_grid(basket, [101.0, 100.5], 110.0, "TYM25", dt.date(2025, 4, 3), 0.043)
+    >>> len(g), g["delivery"].iloc[0], g["delivery"].iloc[-1]
+    (40, datetime.date(2025, 6, 2), datetime.date(2025, 6, 30))
+    """
+    fut = _parse(contract)
+    settle = as_date(settle, "settle")
+    if settle >= fut.first_delivery_day:
+        raise ValueError(
+            f"settle {settle} must be before the first delivery day {fut.first_delivery_day} "
+            f"of {fut.code}"
+        )
+    tables = []
+    for day in fut.delivery_days():
+        table = basket_table(bonds, clean_prices, futures_price, fut, settle, day, repo_rate)
+        table.insert(0, "delivery", day)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def best_delivery_days(
+    bonds,
+    clean_prices,
+    futures_price: float,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    repo_rate,
+) -> pd.DataFrame:
+    """Each bond's best delivery day, its net basis and implied repo to it, and the timing value.
+
+    With today's prices and a repo rate that stays where it is, the net basis to day ``t``
+    changes by the day's carry, so the best day is the first delivery day for a bond with
+    negative carry and the last for one with positive carry. The **timing value** is what
+    the choice of day is worth against being made to deliver on the worse of the two: the
+    net basis to the worse end day minus the net basis to the best day, i.e. the bond's carry
+    over the delivery month (deterministic: no rate or price uncertainty is valued).
+
+    Parameters
+    ----------
+    bonds, clean_prices, futures_price, contract, settle, repo_rate
+        As in :func:`delivery_day_grid`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bond. Columns: ``bond``, ``best_day`` (date), ``net_basis_32nds`` and
+        ``implied_repo`` (decimal) to the best day, ``net_basis_first_32nds`` and
+        ``net_basis_last_32nds`` (to the first and last delivery days),
+        ``timing_value_32nds`` (>= 0) and ``ctd`` (True for the highest implied repo to its
+        best day).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 6)]  # 4 1/2% Dec-31, 1 7/8% Feb-32
+    >>> b = best_delivery_days(basket, [102.59, 86.95], 110.5, "TYM25", dt.date(2025, 4, 3),
+    ...                        0.043)
+    >>> b["best_day"].tolist()  # positive carry: deliver last; negative carry: deliver first
+    [datetime.date(2025, 6, 30), datetime.date(2025, 6, 2)]
+    """
+    grid = delivery_day_grid(bonds, clean_prices, futures_price, contract, settle, repo_rate)
+    rows = []
+    for label, by_day in grid.groupby("bond", sort=False):
+        best = by_day.loc[by_day["net_basis_32nds"].idxmin()]
+        first, last = by_day["net_basis_32nds"].iloc[0], by_day["net_basis_32nds"].iloc[-1]
+        rows.append(
+            {
+                "bond": label,
+                "best_day": best["delivery"],
+                "net_basis_32nds": best["net_basis_32nds"],
+                "implied_repo": best["implied_repo"],
+                "net_basis_first_32nds": first,
+                "net_basis_last_32nds": last,
+                "timing_value_32nds": max(first, last) - best["net_basis_32nds"],
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["ctd"] = np.arange(len(table)) == int(table["implied_repo"].to_numpy().argmax())
+    return table
 
 
 # --------------------------------------------------------------------------------------------

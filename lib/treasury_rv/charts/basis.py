@@ -20,6 +20,7 @@ from treasury_rv._validate import as_float_array
 from treasury_rv.bonds import Treasury
 from treasury_rv.charts import PALETTE, select, slider
 from treasury_rv.dates import to_32nds
+from treasury_rv.fmt import number, pct
 from treasury_rv.futures import FuturesContract, basis_shock_path, basket_table
 
 __all__ = [
@@ -35,14 +36,18 @@ __all__ = [
 #: Largest grid a chart embeds in the page (rows).
 MAX_ROWS = 5000
 
-#: Width of each chart's plotting area, pixels (the page scrolls a chart sideways on a phone).
-PLOT_WIDTH = 400
+#: Width of the plotting area of the two-panel charts, pixels: with the bond names beside it
+#: a chart fits a 342 px phone column (two-panel charts cannot take the container's width).
+PLOT_WIDTH = 200
+
+#: Height of one bond's row in the bar and dot panels, pixels.
+ROW_HEIGHT = 16
 
 _VERMILION = PALETTE[1]
 
-#: Ends of the colour ramp for bonds by maturity: a mid blue and vermilion, legible on the light
-#: and the dark page alike (categorical colours come from the theme, which adapts to dark mode).
-_MATURITY_RAMP = ("#2F8FD8", PALETTE[1])
+#: Ends of the colour ramp for bonds by maturity: sky blue to blue, legible on the light and
+#: the dark page alike, and never the vermilion that marks the cheapest to deliver.
+_MATURITY_RAMP = ("#56B4E9", PALETTE[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,10 +148,10 @@ def basket_repo_grid(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
-    >>> g = basket_repo_grid(basket, [98.5, 99.6], 112.0, "TYM25", dt.date(2025, 3, 3),
-    ...                      dt.date(2025, 6, 30), [400, 425, 450])
+    >>> from treasury_rv.futures import deliverable_basket
+    >>> basket = deliverable_basket("TYM25")[6:8]  # the Feb-32 and May-32 ten-year notes
+    >>> g = basket_repo_grid(basket, [87.0, 92.6], 110.5, "TYM25", dt.date(2025, 4, 3),
+    ...                      dt.date(2025, 6, 2), [400, 425, 450])
     >>> len(g), sorted(g["repo_bp"].unique().tolist())
     (6, [400, 425, 450])
     """
@@ -186,10 +191,10 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
-    >>> g = basket_repo_grid(basket, [98.5, 99.6], 112.0, "TYM25", dt.date(2025, 3, 3),
-    ...                      dt.date(2025, 6, 30), [400, 425, 450])
+    >>> from treasury_rv.futures import deliverable_basket
+    >>> basket = deliverable_basket("TYM25")[6:8]  # the Feb-32 and May-32 ten-year notes
+    >>> g = basket_repo_grid(basket, [87.0, 92.6], 110.5, "TYM25", dt.date(2025, 4, 3),
+    ...                      dt.date(2025, 6, 2), [400, 425, 450])
     >>> chart = basket_chart(g, repo_bp=425)
     """
     cols = ("bond", "maturity_years", "repo_bp", "implied_repo", "net_basis_32nds", "ctd")
@@ -246,7 +251,7 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
         .encode(x=alt.X("repo:Q", scale=irr_scale))
     )
     top = alt.layer(points, rule).properties(
-        width=PLOT_WIDTH, height=22 * len(order), title="Implied repo against the repo rate"
+        width=PLOT_WIDTH, height=ROW_HEIGHT * len(order), title="Implied repo against repo"
     )
 
     nb = data["net_basis_32nds"]
@@ -274,7 +279,9 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
                 alt.Tooltip("implied_repo_pct:Q", title="Implied repo (%)", format=".3f"),
             ],
         )
-        .properties(width=PLOT_WIDTH, height=22 * len(order), title="Net basis at that repo rate")
+        .properties(
+            width=PLOT_WIDTH, height=ROW_HEIGHT * len(order), title="Net basis at that rate"
+        )
     )
     return (
         alt.vconcat(top, bars, description=_BASKET_DESCRIPTION)
@@ -322,7 +329,8 @@ def ctd_switch_chart(
     twist_bp : int, default 0
         Initial twist, basis points; one of the grid's values.
     clip_32nds : float, default 64
-        Upper end of the net-basis axis, 32nds; bonds far from delivery run off the top.
+        Upper end of the top panel's net-basis axis, 32nds; lines of notes far from
+        delivery run off its top (the bottom panel's axis always fits the chosen shift).
 
     Returns
     -------
@@ -331,13 +339,13 @@ def ctd_switch_chart(
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
     >>> from treasury_rv.delivery import ctd_grid
-    >>> basket = [Treasury(0.0425, dt.date(2032, 2, 15)), Treasury(0.04625, dt.date(2035, 2, 15))]
-    >>> g = ctd_grid(basket, [0.0433, 0.0445], None, "TYM25", dt.date(2025, 3, 3),
-    ...              dt.date(2025, 6, 30), 0.043, [-100, 0, 100])
+    >>> from treasury_rv.futures import deliverable_basket
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 11)]
+    >>> g = ctd_grid(basket, [0.0405, 0.0418], None, "TYM25", dt.date(2025, 4, 3),
+    ...              dt.date(2025, 6, 2), 0.043, [-100, 0, 100])
     >>> g["maturity"] = [b.maturity for b in basket] * 3
-    >>> chart = ctd_switch_chart(g, dt.date(2025, 3, 3))
+    >>> chart = ctd_switch_chart(g, dt.date(2025, 4, 3))
     """
     cols = ("shift_bp", "twist_bp", "bond", "maturity", "net_basis_32nds", "is_ctd", "yield")
     grid = _check_grid(grid, cols)
@@ -414,7 +422,7 @@ def ctd_switch_chart(
         .encode(x="shift:Q")
     )
     top = alt.layer(lines, ctd_points, rule).properties(
-        width=PLOT_WIDTH, height=260, title="Net basis of each note as yields shift"
+        width=PLOT_WIDTH, height=200, title="Net basis as yields shift"
     )
 
     bars = (
@@ -423,13 +431,10 @@ def ctd_switch_chart(
             role="datum.is_ctd ? 'Cheapest to deliver' : 'Other deliverable'",
             yield_label="format(datum.yield_pct, '.2f') + '%'",
         )
-        .mark_bar(clip=True)
+        .mark_bar()
         .encode(
-            x=alt.X(
-                "net_basis_32nds:Q",
-                title="Net basis at the chosen shift (32nds)",
-                scale=alt.Scale(domain=[low - 2, clip_32nds], nice=False),
-            ),
+            # The axis follows the chosen scenario, so no bar is ever cut off.
+            x=alt.X("net_basis_32nds:Q", title="Net basis at the chosen shift (32nds)"),
             y=alt.Y("bond:N", sort=order, title=None),
             color=alt.Color(
                 "role:N",
@@ -442,7 +447,7 @@ def ctd_switch_chart(
                 alt.Tooltip("net_basis_32nds:Q", title="Net basis (32nds)", format=".1f"),
             ],
         )
-        .properties(width=PLOT_WIDTH, height=20 * len(order), title="Which note is cheapest")
+        .properties(width=PLOT_WIDTH, height=ROW_HEIGHT * len(order), title="Which is cheapest")
     )
     return (
         alt.vconcat(top, bars, description=_CTD_DESCRIPTION)
@@ -700,19 +705,19 @@ def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Text columns, indexed by bond: price in 32nds (eighths of a 32nd as a third digit),
-        yield and repo rates in percent to 3 decimals, the conversion factor to 4 decimals,
-        gross basis, carry and net basis in 32nds to 1 decimal, and a mark on the CTD.
+        yield and implied repo in percent to 3 decimals, the conversion factor to 4
+        decimals, gross basis, carry and net basis in 32nds to 1 decimal (negatives with a
+        true minus sign), and a mark on the CTD.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> from treasury_rv.bonds import Treasury
-    >>> from treasury_rv.futures import basket_table
-    >>> basket = [Treasury(0.04, dt.date(2034, 2, 15)), Treasury(0.0425, dt.date(2034, 11, 15))]
-    >>> t = basket_table(basket, [98.5, 99.6], 112.0, "TYM25",
-    ...                  dt.date(2025, 3, 3), dt.date(2025, 6, 30), 0.043)
-    >>> basis_sheet(t).loc["4% 2034-02-15", "Price"]
-    '98-16'
+    >>> from treasury_rv.futures import basket_table, deliverable_basket
+    >>> basket = deliverable_basket("TYM25")[6:8]  # the Feb-32 and May-32 ten-year notes
+    >>> t = basket_table(basket, [87.0, 92.6], 110.5, "TYM25",
+    ...                  dt.date(2025, 4, 3), dt.date(2025, 6, 2), 0.043)
+    >>> basis_sheet(t).loc["T 1 7/8 02/15/32", "Price"]
+    '87-00'
     """
     cols = (
         "bond", "price", "yield", "cf", "gross_basis_32nds", "carry_32nds", "net_basis_32nds",
@@ -722,12 +727,12 @@ def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Price": [to_32nds(p) for p in table["price"]],
-            "Yield (%)": [f"{100 * y:.3f}" for y in table["yield"]],
+            "Yield": [pct(y, 3) for y in table["yield"]],
             "CF": [f"{cf:.4f}" for cf in table["cf"]],
-            "Gross basis": [f"{x:.1f}" for x in table["gross_basis_32nds"]],
-            "Carry": [f"{x:.1f}" for x in table["carry_32nds"]],
-            "Net basis": [f"{x:.1f}" for x in table["net_basis_32nds"]],
-            "Implied repo (%)": [f"{100 * r:.3f}" for r in table["implied_repo"]],
+            "Implied repo": [pct(r, 3) for r in table["implied_repo"]],
+            "Gross basis": [number(x, 1) for x in table["gross_basis_32nds"]],
+            "Carry": [number(x, 1) for x in table["carry_32nds"]],
+            "Net basis": [number(x, 1) for x in table["net_basis_32nds"]],
             "CTD": ["✓" if c else "" for c in table["ctd"]],
         },
         index=pd.Index(table["bond"].tolist(), name="Note"),

@@ -20,7 +20,10 @@ def shipped_names() -> list[str]:
 
 
 def shipped(name: str) -> pd.DataFrame:
-    """Return a shipped dataset as a DataFrame; a ``date`` column is parsed to dates.
+    """Return a shipped dataset as a DataFrame; date columns are parsed to dates.
+
+    Date columns are ``date``, ``maturity`` and any whose name ends in ``_date``, written
+    ``YYYY-MM-DD``; empty cells become None.
 
     Parameters
     ----------
@@ -37,6 +40,8 @@ def shipped(name: str) -> pd.DataFrame:
         raise ValueError(f"name must be one of the shipped datasets {names}, got {name!r}")
     with resources.files(__name__).joinpath(f"{name}.csv").open("r", encoding="utf-8") as fh:
         frame = pd.read_csv(fh)
-    if "date" in frame.columns:
-        frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").dt.date
+    for column in frame.columns:
+        if column in ("date", "maturity") or column.endswith("_date"):
+            parsed = pd.to_datetime(frame[column], format="%Y-%m-%d")
+            frame[column] = [None if pd.isna(d) else d.date() for d in parsed]
     return frame

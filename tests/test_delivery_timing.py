@@ -1,0 +1,180 @@
+"""The TYM25 basket dataset, the delivery calendar, and the timing of delivery."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treasury_rv.data import shipped
+from treasury_rv.futures import (
+    best_delivery_days,
+    contract,
+    deliverable_basket,
+    delivery_day_grid,
+    forward_price,
+    implied_repo_rate,
+    is_deliverable,
+    net_basis,
+)
+
+D = dt.date
+SETTLE = D(2025, 4, 3)
+REPO = 0.043
+TYM25 = contract("TYM25")
+# The basket as it stood on 3 April 2025 (the April and May 7-year notes were not yet issued).
+BASKET = [b for b in deliverable_basket("TYM25") if b.issue_date <= SETTLE]
+PRICES = [102.59, 101.85, 100.34, 100.32, 86.95, 92.61, 91.50, 100.10, 95.84, 94.78]
+F = 110.5
+
+
+# --------------------------------------------------------------------------------------------
+# The shipped basket
+# --------------------------------------------------------------------------------------------
+
+
+def test_basket_dataset_is_cited_and_complete():
+    table = shipped("deliverable_baskets")
+    rows = table.loc[table["contract"] == "TYM25"]
+    # FACTS §1: six 7-year notes Dec 2031 - May 2032 and six 10-year notes Feb 2032 - May 2033.
+    assert rows["note"].value_counts().to_dict() == {"7-year": 6, "10-year": 6}
+    assert rows["source"].str.len().gt(20).all()
+    assert set(rows["status"]) <= {"secondary", "unconfirmed"}
+    assert rows["maturity"].min() == D(2031, 12, 31)
+    assert rows["maturity"].max() == D(2033, 5, 15)
+
+
+def test_basket_coupons_follow_the_auction_rule():
+    # 31 CFR 356.20: the coupon is the high yield rounded down to the nearest 1/8 of 1%.
+    rows = shipped("deliverable_baskets").dropna(subset=["auction_high_yield"])
+    assert len(rows) == 10
+    for y, c in zip(rows["auction_high_yield"], rows["coupon"], strict=True):
+        assert c == pytest.approx(np.floor(y * 800 + 1e-9) / 800)
+
+
+def test_every_shipped_note_is_deliverable_and_its_neighbours_are_not():
+    basket = deliverable_basket("TYM25")
+    assert [b.name for b in basket[:2]] == ["T 4 1/2 12/31/31", "T 4 3/8 01/31/32"]
+    assert all(is_deliverable(b, "TYM25") for b in basket)
+    # 7-year note of 30 Nov 2031: 6y5m29d from 1 June 2025, short of 6y6m.
+    from treasury_rv.bonds import Treasury
+
+    nov31 = Treasury(0.04125, D(2031, 11, 30), issue_date=D(2024, 12, 2))
+    aug33 = Treasury(0.03875, D(2033, 8, 15), issue_date=D(2023, 8, 15))  # 8y2m: too long
+    assert not is_deliverable(nov31, "TYM25")
+    assert not is_deliverable(aug33, "TYM25")
+    # Before the rule change the same 10-year note was deliverable into TYM23.
+    assert is_deliverable(aug33, "TYZ23") is False
+    assert is_deliverable(Treasury(0.0275, D(2032, 8, 15), issue_date=D(2022, 8, 15)), "TYM23")
+
+
+def test_unknown_basket_names_the_argument():
+    with pytest.raises(ValueError, match="contract must be one of the shipped baskets"):
+        deliverable_basket("TYU25")
+
+
+# --------------------------------------------------------------------------------------------
+# The delivery calendar (CBOT rules; CME Clearing Advisory 08-100 for the three-day cycle)
+# --------------------------------------------------------------------------------------------
+
+
+def test_tym25_calendar_from_the_rules():
+    assert TYM25.first_intention_day == D(2025, 5, 29)  # Thursday
+    assert TYM25.first_notice_day == D(2025, 5, 30)  # Friday
+    assert TYM25.first_delivery_day == D(2025, 6, 2)  # Monday
+    assert TYM25.last_trading_day == D(2025, 6, 18)  # Juneteenth (19 June) is a holiday
+    assert TYM25.last_intention_day == D(2025, 6, 26)
+    assert TYM25.last_delivery_day == D(2025, 6, 30)
+    cal = TYM25.calendar()
+    assert cal["date"].is_monotonic_increasing
+    assert len(TYM25.delivery_days()) == 20  # June 2025 has 21 weekdays, less Juneteenth
+
+
+def test_two_year_calendar_delivers_into_the_next_month():
+    tu = contract("TUM25")
+    assert tu.last_trading_day == D(2025, 6, 30)
+    assert tu.last_delivery_day == D(2025, 7, 3)
+    assert tu.last_intention_day == D(2025, 7, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Timing: the best delivery day and the value of choosing it
+# --------------------------------------------------------------------------------------------
+
+
+def test_delivery_day_grid_matches_the_basis_functions():
+    grid = delivery_day_grid(BASKET, PRICES, F, "TYM25", SETTLE, REPO)
+    assert len(grid) == 20 * len(BASKET)
+    bond, price = BASKET[4], PRICES[4]  # the 1 7/8% of Feb-2032
+    for day in (D(2025, 6, 2), D(2025, 6, 17), D(2025, 6, 30)):
+        row = grid[(grid["delivery"] == day) & (grid["bond"] == bond.name)].iloc[0]
+        cf = row["cf"]
+        assert row["implied_repo"] == pytest.approx(
+            implied_repo_rate(bond, price, F, cf, SETTLE, day), abs=1e-14
+        )
+        assert row["net_basis_32nds"] == pytest.approx(
+            32 * net_basis(bond, price, F, cf, SETTLE, day, REPO), abs=1e-10
+        )
+
+
+def test_best_day_follows_the_sign_of_carry():
+    best = best_delivery_days(BASKET, PRICES, F, "TYM25", SETTLE, REPO).set_index("bond")
+    for bond, price in zip(BASKET, PRICES, strict=True):
+        # carry over the delivery month: the fall in the forward price from its first day to
+        # its last (both from today's price at today's repo rate)
+        first, last = TYM25.first_delivery_day, TYM25.last_delivery_day
+        c = forward_price(bond, price, SETTLE, first, REPO) - forward_price(
+            bond, price, SETTLE, last, REPO
+        )
+        expected = TYM25.first_delivery_day if c < 0 else TYM25.last_delivery_day
+        assert best.loc[bond.name, "best_day"] == expected
+
+
+def test_timing_value_is_the_carry_over_the_delivery_month():
+    best = best_delivery_days(BASKET, PRICES, F, "TYM25", SETTLE, REPO).set_index("bond")
+    first, last = TYM25.first_delivery_day, TYM25.last_delivery_day
+    for bond, price in zip(BASKET, PRICES, strict=True):
+        row = best.loc[bond.name]
+        nb_first = 32 * net_basis(bond, price, F, 1.0, SETTLE, first, REPO)
+        nb_last = 32 * net_basis(bond, price, F, 1.0, SETTLE, last, REPO)
+        # The difference of net bases does not depend on F x CF: it is the forward drift.
+        assert row["timing_value_32nds"] == pytest.approx(abs(nb_last - nb_first), abs=1e-9)
+        assert row["timing_value_32nds"] >= 0
+    # The 1 7/8% note: about 4.7/32 of negative carry over June at 4.30% repo.
+    assert best.loc["T 1 7/8 02/15/32", "timing_value_32nds"] == pytest.approx(4.69, abs=0.02)
+
+
+@settings(max_examples=30, deadline=None)
+@given(repo=st.floats(0.0, 0.08), futures=st.floats(100.0, 120.0))
+def test_best_day_is_never_worse_than_either_end(repo, futures):
+    best = best_delivery_days(BASKET, PRICES, futures, "TYM25", SETTLE, repo)
+    assert (best["net_basis_32nds"] <= best["net_basis_first_32nds"] + 1e-12).all()
+    assert (best["net_basis_32nds"] <= best["net_basis_last_32nds"] + 1e-12).all()
+    assert best["ctd"].sum() == 1
+
+
+def test_coupon_in_the_delivery_month_uses_the_coupon_formula():
+    # TYU25 (Sep 2025): the 3 3/8% of May-2033 pays no coupon in September, but bought on
+    # 1 Aug 2025 the 2 3/4% of Aug-2032 pays 1.375 on 15 Aug before any September delivery.
+    # IRR = (F CF + AI_del + C - P_full) x 360 / (P_full d - C d_C) (Burghardt & Belton).
+    bond = deliverable_basket("TYM25")[8]
+    settle, day = D(2025, 8, 1), D(2025, 9, 2)
+    price, fut, cf = 92.0, 112.0, 0.8135
+    from treasury_rv.bonds import accrued_interest
+
+    full = price + accrued_interest(bond, settle)
+    c, d, d_c = 1.375, (day - settle).days, (day - D(2025, 8, 15)).days
+    expected = (fut * cf + accrued_interest(bond, day) + c - full) * 360 / (full * d - c * d_c)
+    assert implied_repo_rate(bond, price, fut, cf, settle, day) == pytest.approx(
+        expected, abs=1e-13
+    )
+
+
+def test_timing_bad_input():
+    with pytest.raises(ValueError, match="settle"):
+        best_delivery_days(BASKET, PRICES, F, "TYM25", D(2025, 6, 3), REPO)
+    with pytest.raises(ValueError, match="clean_prices"):
+        delivery_day_grid(BASKET, PRICES[:3], F, "TYM25", SETTLE, REPO)
+    with pytest.raises(ValueError, match="settle .* before bond"):
+        delivery_day_grid(deliverable_basket("TYM25"), 102.0, F, "TYM25", SETTLE, REPO)
