@@ -1243,8 +1243,11 @@ def best_delivery_days(
         One row per bond. Columns: ``bond``, ``best_day`` (date), ``net_basis_32nds`` and
         ``implied_repo`` (decimal) to the best day, ``net_basis_first_32nds`` and
         ``net_basis_last_32nds`` (to the first and last delivery days),
-        ``timing_value_32nds`` (>= 0) and ``ctd`` (True for the highest implied repo to its
-        best day).
+        ``timing_value_32nds`` (>= 0) and ``ctd`` (True for the lowest net basis to its best
+        day: each contract takes the same face of whichever note is delivered, so the cheapest
+        is the one whose delivery costs least; ranked by implied repo instead, notes delivered
+        on different days can come out in another order, since an annual rate over four weeks
+        and one over eight are not the same money).
 
     Examples
     --------
@@ -1272,7 +1275,7 @@ def best_delivery_days(
             }
         )
     table = pd.DataFrame(rows)
-    table["ctd"] = np.arange(len(table)) == int(table["implied_repo"].to_numpy().argmax())
+    table["ctd"] = np.arange(len(table)) == int(table["net_basis_32nds"].to_numpy().argmin())
     return table
 
 
