@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -165,3 +167,47 @@ def test_spiral_path_chart_marks_a_default():
     assert spec["title"]["text"].startswith("DEFAULT")
     with pytest.raises(ValueError, match="path"):
         cl.spiral_path_chart(pd.DataFrame({"round": [0]}))
+
+
+# --- labels: one way to write money ----------------------------------------------------------
+
+
+def test_red_cells_have_a_legend_entry():
+    grid = cl.margin_grid(10e6, 0.01, LEVERAGES, FALLS)
+    spec, _ = spec_of(cl.margin_chart(grid, leverage=50, fall_pct=1.0))
+    fills = [layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer["encoding"]]
+    assert len(fills) == 1, "the equity-gone cells need one legend entry"
+    (fill,) = fills
+    assert fill["scale"] == {"domain": ["equity gone"], "range": ["#D55E00"]}
+    assert "Red" in fill["legend"]["labelExpr"]
+
+
+MONEY_CASES = [0.0, 0.4, 0.9999996, 2.475, 7.425, 242.5, 999.996, 1250.0, -2.475]
+
+
+def test_vega_money_text_matches_fmt_money():
+    """The chart's in-browser money text reads exactly as the prose's fmt.money."""
+    import vl_convert
+
+    from treasury_rv import fmt
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"i": i, "x": x} for i, x in enumerate(MONEY_CASES)]},
+        "transform": [{"calculate": cl._money_expr("x"), "as": "label"}],
+        "mark": {"type": "text"},
+        "encoding": {"y": {"field": "i", "type": "ordinal"}, "text": {"field": "label"}},
+    }
+    svg = vl_convert.vegalite_to_svg(spec)
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert drawn[-len(MONEY_CASES) :] == [fmt.money(x * 1e6) for x in MONEY_CASES]
+
+
+def test_spiral_summary_uses_the_book_formats():
+    from treasury_rv.leverage import margin_spiral
+
+    path = margin_spiral(500e9, 10e9, 0.02, -0.005, price_impact_per_bn=0.3e-4)
+    lines, fail = cl._spiral_summary(path)
+    assert fail is None
+    assert lines[1].startswith("Equity left $") and lines[1].endswith("bn")
+    assert "." in lines[1] and lines[0].endswith("%")

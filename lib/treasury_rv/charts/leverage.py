@@ -20,6 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from treasury_rv import fmt
 from treasury_rv import leverage as lv
 from treasury_rv._validate import as_float_array, as_real, check_fraction, check_positive
 from treasury_rv.charts import caption_source, slider
@@ -42,6 +43,7 @@ _MN = 1e6
 _BN = 1e9
 _DEFAULT_RED = "#D55E00"
 _HIGHLIGHT = "#E69F00"
+_GONE_LABEL = "Red: the loss takes all the equity"
 _KEY_SCALE = 100  # slider values are stored as hundredths of their unit
 # Text above a plot is cut with an ellipsis rather than run past the chart on a narrow screen.
 _TEXT_LIMIT = alt.ExprRef("width")
@@ -113,15 +115,6 @@ def _slider_for(
 
 def _is_on(param: alt.Parameter, key_field: str) -> str:
     return f"datum.{key_field} == round({param.name} * {_KEY_SCALE})"
-
-
-def _money(x: float) -> str:
-    """Dollars as text in the largest sensible unit: $1.2bn, $350.0mn, $4,950."""
-    if abs(x) >= _BN - 0.5:
-        return f"${x / _BN:,.1f}bn"
-    if abs(x) >= _MN:
-        return f"${x / _MN:,.1f}mn"
-    return f"${x:,.0f}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,11 +210,10 @@ def ladder_chart(paths: pd.DataFrame, *, haircut_pct: float | None = None) -> al
 
     limits = data.groupby("haircut_key", as_index=False).first()
     limits["line1"] = [
-        f"Limit = equity / haircut = ${lim:,.0f}mn"
-        for lim, lev in zip(limits["limit_mn"], limits["max_leverage"], strict=True)
+        f"Limit = equity / haircut = {fmt.money(lim * _MN)}" for lim in limits["limit_mn"]
     ]
     limits["line2"] = [
-        f"{lev:,.0f}× equity; 99.9% after {n:,} rounds"
+        f"{fmt.times(lev)} equity; 99.9% after {fmt.number(n)} rounds"
         for lev, n in zip(limits["max_leverage"], limits["rounds_needed"], strict=True)
     ]
     limits = limits[["haircut_key", "limit_mn", "line1", "line2"]]
@@ -358,12 +350,18 @@ def margin_grid(
 
 
 def _money_expr(field: str) -> str:
-    """Vega expression writing a $mn field as $4,950 / $4.95mn / $1.2bn."""
-    v = f"datum.{field}"
+    """Vega expression writing a $mn field as :func:`treasury_rv.fmt.money` does.
+
+    A chart's text is computed in the browser, where Python cannot run, so this mirrors
+    ``fmt.money`` for the amounts the charts show: whole dollars below $1mn, then $mn and
+    $bn with two decimals, and a leading U+2212 minus for negatives.
+    """
+    v = f"abs(datum.{field})"
+    sign = f"(datum.{field} < 0 ? '{fmt.MINUS}' : '')"
     return (
-        f"(abs({v}) >= 1000 ? '$' + format({v} / 1000, ',.1f') + 'bn'"
-        f" : abs({v}) >= 1 ? '$' + format({v}, ',.3~f') + 'mn'"
-        f" : '$' + format({v} * 1e6, ',.0f'))"
+        f"({sign} + '$' + ({v} >= 999.995 ? format({v} / 1000, ',.2f') + 'bn'"
+        f" : {v} >= 0.9999995 ? format({v}, ',.2f') + 'mn'"
+        f" : format({v} * 1e6, ',.0f')))"
     )
 
 
@@ -432,10 +430,23 @@ def margin_chart(
             **cell,
         )
     )
+    # The red cells get a legend of their own (on the fill channel, so its scale stays apart
+    # from the blue gradient's), so that the page can call them "red" and the reader can see why.
     gone = (
         base.transform_filter("datum.zone == 'equity gone'")
-        .mark_rect(color=_DEFAULT_RED, opacity=0.85)
-        .encode(tooltip=tip, **cell)
+        .mark_rect(opacity=0.85)
+        .encode(
+            fill=alt.Fill(
+                "zone:N",
+                title=None,
+                scale=alt.Scale(domain=["equity gone"], range=[_DEFAULT_RED]),
+                legend=alt.Legend(
+                    orient="bottom", labelExpr=f"'{_GONE_LABEL}'", symbolType="square"
+                ),
+            ),
+            tooltip=tip,
+            **cell,
+        )
     )
     chosen = base.transform_filter(on)
     box = chosen.mark_rect(fill=None, stroke=_HIGHLIGHT, strokeWidth=3).encode(**cell)
@@ -487,12 +498,13 @@ def _spiral_summary(path: pd.DataFrame) -> tuple[list[str], int | None]:
     drop = 100 - last["price"]
     if bool(last["defaulted"]):
         r = int(last["round"])
-        return [f"DEFAULT in round {r}", "The equity is gone", f"Price down {drop:.2f}% by then"], r
+        down = fmt.pct(drop / 100)
+        return [f"DEFAULT in round {r}", "The equity is gone", f"Price down {down} by then"], r
     sold = last["cumulative_sold"]
     return [
-        f"Survives: price down {drop:.2f}%",
-        f"Equity left {_money(last['equity'])}",
-        f"Forced sales {_money(sold)} ({sold / first['position'] * 100:.0f}% of bonds)",
+        f"Survives: price down {fmt.pct(drop / 100)}",
+        f"Equity left {fmt.money(last['equity'])}",
+        f"Forced sales {fmt.money(sold)} ({fmt.pct(sold / first['position'], 0)} of bonds)",
     ], None
 
 
