@@ -269,5 +269,10 @@ def test_basis_sheet_formats_market_conventions(repo_grid):
     assert row["Price"] == "86-30+"  # 86 + 30.5/32 = 86.953125
     assert row["CF"] == "0.7807"
     assert sheet["CTD"].tolist().count("✓") == 1
+    assert list(sheet.columns) == ["Price", "Yield", "CF", "IRR", "Gross", "Carry", "Net", "CTD"]
+    # Negatives are written with a true minus sign, never a hyphen.
+    text = " ".join(sheet[["Yield", "IRR", "Gross", "Carry", "Net"]].to_numpy().ravel())
+    assert "-" not in text
+    assert "\u2212" in text
     with pytest.raises(ValueError, match="table is missing"):
         bc.basis_sheet(table.drop(columns="cf"))

@@ -178,3 +178,24 @@ def test_timing_bad_input():
         delivery_day_grid(BASKET, PRICES[:3], F, "TYM25", SETTLE, REPO)
     with pytest.raises(ValueError, match="settle .* before bond"):
         delivery_day_grid(deliverable_basket("TYM25"), 102.0, F, "TYM25", SETTLE, REPO)
+
+
+def test_cheapest_is_the_lowest_net_basis_even_when_implied_repo_ranks_otherwise():
+    # On the curve prices of 3 April 2025 the 4 1/2% Dec-2031 (positive carry, best delivered on
+    # 30 June) costs least to deliver, while the 4 3/8% Jan-2032 (best on 2 June) has the higher
+    # implied repo to its own best day: an annual rate over 8 weeks against one over 4.
+    from treasury_rv.curves import gsw_curve, price_on_curve
+
+    curve = gsw_curve(D(2025, 4, 2))
+    prices = np.round(256 * np.array([price_on_curve(b, SETTLE, curve) for b in BASKET])) / 256
+    best = best_delivery_days(BASKET, prices, 111.53125, "TYM25", SETTLE, REPO)
+    ctd = best.loc[best["ctd"]].iloc[0]
+    assert ctd["net_basis_32nds"] == best["net_basis_32nds"].min()
+    assert ctd["bond"] == "T 4 1/2 12/31/31"
+    assert best.loc[best["implied_repo"].idxmax(), "bond"] == "T 4 3/8 01/31/32"
+    # To one common day, 2 June, the two rankings agree again.
+    from treasury_rv.futures import basket_table
+
+    june2 = basket_table(BASKET, prices, 111.53125, "TYM25", SETTLE, D(2025, 6, 2), REPO)
+    assert june2.loc[june2["ctd"], "bond"].iloc[0] == "T 4 1/2 12/31/31"
+    assert june2["net_basis_32nds"].idxmin() == june2["implied_repo"].idxmax()

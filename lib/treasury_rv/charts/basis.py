@@ -45,6 +45,9 @@ ROW_HEIGHT = 16
 
 _VERMILION = PALETTE[1]
 
+#: Legend entries one under another, so a legend never sets the width of a phone-sized chart.
+_STACKED = alt.Legend(orient="bottom", direction="vertical")
+
 #: Ends of the colour ramp for bonds by maturity: sky blue to blue, legible on the light and
 #: the dark page alike, and never the vermilion that marks the cheapest to deliver.
 _MATURITY_RAMP = ("#56B4E9", PALETTE[0])
@@ -237,6 +240,7 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
                 "side:N",
                 title=None,
                 scale=alt.Scale(domain=["At or below it", "Above the repo rate"]),
+                legend=_STACKED,
             ),
             tooltip=[
                 alt.Tooltip("bond:N", title="Bond"),
@@ -272,6 +276,7 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
                 "role:N",
                 title=None,
                 scale=alt.Scale(domain=["Other deliverable", "Cheapest to deliver"]),
+                legend=_STACKED,
             ),
             tooltip=[
                 alt.Tooltip("bond:N", title="Bond"),
@@ -440,6 +445,7 @@ def ctd_switch_chart(
                 "role:N",
                 title=None,
                 scale=alt.Scale(domain=["Other deliverable", "Cheapest to deliver"]),
+                legend=_STACKED,
             ),
             tooltip=[
                 alt.Tooltip("bond:N", title="Bond"),
@@ -704,10 +710,11 @@ def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Text columns, indexed by bond: price in 32nds (eighths of a 32nd as a third digit),
-        yield and implied repo in percent to 3 decimals, the conversion factor to 4
-        decimals, gross basis, carry and net basis in 32nds to 1 decimal (negatives with a
-        true minus sign), and a mark on the CTD.
+        Text columns, indexed by bond, with short headers so that the sheet fits a page
+        column: ``Price`` in 32nds (eighths of a 32nd as a third digit), ``Yield`` and ``IRR``
+        (implied repo) in percent to 3 decimals, ``CF`` to 4 decimals, ``Gross``, ``Carry``
+        and ``Net`` basis in 32nds to 1 decimal (negatives with a true minus sign), and a
+        mark in ``CTD``.
 
     Examples
     --------
@@ -729,11 +736,11 @@ def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
             "Price": [to_32nds(p) for p in table["price"]],
             "Yield": [pct(y, 3) for y in table["yield"]],
             "CF": [f"{cf:.4f}" for cf in table["cf"]],
-            "Implied repo": [pct(r, 3) for r in table["implied_repo"]],
-            "Gross basis": [number(x, 1) for x in table["gross_basis_32nds"]],
+            "IRR": [pct(r, 3) for r in table["implied_repo"]],
+            "Gross": [number(x, 1) for x in table["gross_basis_32nds"]],
             "Carry": [number(x, 1) for x in table["carry_32nds"]],
-            "Net basis": [number(x, 1) for x in table["net_basis_32nds"]],
+            "Net": [number(x, 1) for x in table["net_basis_32nds"]],
             "CTD": ["✓" if c else "" for c in table["ctd"]],
         },
-        index=pd.Index(table["bond"].tolist(), name="Note"),
+        index=pd.Index(table["bond"].tolist()),
     )
