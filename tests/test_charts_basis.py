@@ -52,7 +52,7 @@ def switch_grid():
 def stress():
     return bc.stress_grid(
         BASKET[0], "TYM25", SETTLE, DELIVERY, PRICES[0], FUTURES, repo_rate=0.043,
-        widenings_32nds=range(0, 33, 8), margin_pcts=range(100, 201, 50), days=10,
+        cheapenings_32nds=range(0, 33, 8), margin_pcts=range(100, 201, 50), days=10,
         shock_day=3, face=100e6, haircut=0.0, initial_margin=2_000.0, equity=1.75e6,
     )  # fmt: skip
 
@@ -148,7 +148,7 @@ def test_ctd_chart_rejects_bad_input(switch_grid):
 
 
 def scenario(grid, widening, margin):
-    rows = grid.loc[(grid["widening_32nds"] == widening) & (grid["margin_pct"] == margin)]
+    rows = grid.loc[(grid["cheapening_32nds"] == widening) & (grid["margin_pct"] == margin)]
     return rows.sort_values("day").reset_index(drop=True)
 
 
@@ -183,10 +183,10 @@ def test_margin_hike_scales_the_requirement(stress):
 
 
 def test_stress_chart_binds_two_sliders(stress):
-    spec = bc.stress_chart(stress, widening_32nds=8, margin_pct=150).to_dict()
+    spec = bc.stress_chart(stress, cheapening_32nds=8, margin_pct=150).to_dict()
     found = params(spec)
-    assert found["widening_32nds"]["value"] == 8
-    assert (found["widening_32nds"]["bind"]["min"], found["widening_32nds"]["bind"]["max"]) == (
+    assert found["cheapening_32nds"]["value"] == 8
+    assert (found["cheapening_32nds"]["bind"]["min"], found["cheapening_32nds"]["bind"]["max"]) == (
         0,
         32,
     )
@@ -197,15 +197,15 @@ def test_stress_chart_binds_two_sliders(stress):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        (dict(widenings_32nds=[0, 4.5]), "whole numbers"),
+        (dict(cheapenings_32nds=[0, 4.5]), "whole numbers"),
         (dict(margin_pcts=[0, 100]), "margin_pcts"),
         (dict(shock_day=11), "shock_day"),
         (dict(days=0), "days"),
-        (dict(widenings_32nds=[0, 4, 12]), "evenly spaced"),
+        (dict(cheapenings_32nds=[0, 4, 12]), "evenly spaced"),
     ],
 )
 def test_stress_grid_rejects_bad_input(kwargs, match):
-    args = dict(widenings_32nds=[0, 4], margin_pcts=[100, 200], days=10, shock_day=3)
+    args = dict(cheapenings_32nds=[0, 4], margin_pcts=[100, 200], days=10, shock_day=3)
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         bc.stress_grid(
@@ -225,7 +225,7 @@ def test_stress_grid_needs_a_delivery_day_after_the_path(settle, delivery):
     with pytest.raises(ValueError, match="delivery"):
         bc.stress_grid(
             BASKET[0], "TYM25", settle, delivery, PRICES[0], FUTURES,
-            repo_rate=0.043, widenings_32nds=[0, 4], margin_pcts=[100, 200], days=10,
+            repo_rate=0.043, cheapenings_32nds=[0, 4], margin_pcts=[100, 200], days=10,
         )  # fmt: skip
 
 
@@ -234,7 +234,7 @@ def test_stress_grid_refuses_too_many_rows():
     with pytest.raises(ValueError, match="rows"):
         bc.stress_grid(
             BASKET[0], "TYM25", SETTLE, DELIVERY, PRICES[0], FUTURES, repo_rate=0.043,
-            widenings_32nds=range(0, 201), margin_pcts=[100, 200], days=20,
+            cheapenings_32nds=range(0, 201), margin_pcts=[100, 200], days=20,
         )  # fmt: skip
 
 
@@ -242,7 +242,7 @@ def test_stress_grid_is_one_shock_path_per_scenario(stress):
     # Each scenario is futures.basis_shock_path with the margin multiplier = margin_pct / 100.
     path = basis_shock_path(
         BASKET[0], "TYM25", SETTLE, DELIVERY, PRICES[0], FUTURES, days=10, shock_day=3,
-        basis_widening_32nds=24, margin_multiplier=1.5, face=100e6, repo_rate=0.043,
+        cash_cheapening_32nds=24, margin_multiplier=1.5, face=100e6, repo_rate=0.043,
         haircut=0.0, initial_margin=2_000.0, equity=1.75e6,
     )  # fmt: skip
     rows = scenario(stress, 24, 150)
@@ -251,8 +251,8 @@ def test_stress_grid_is_one_shock_path_per_scenario(stress):
 
 
 def test_stress_chart_rejects_values_off_the_grid(stress):
-    with pytest.raises(ValueError, match="widening_32nds"):
-        bc.stress_chart(stress, widening_32nds=5)
+    with pytest.raises(ValueError, match="cheapening_32nds"):
+        bc.stress_chart(stress, cheapening_32nds=5)
     with pytest.raises(ValueError, match="margin_pct"):
         bc.stress_chart(stress, margin_pct=125)
 

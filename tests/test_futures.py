@@ -858,7 +858,7 @@ def test_basis_shock_path_shock():
     kw = dict(days=5, equity=20e6, haircut=0.02, face=100e6)
     args = (bond, "TYU25", D(2025, 7, 3), D(2025, 9, 30), 99.5, 110.0)
     calm = basis_shock_path(*args, **kw)
-    path = basis_shock_path(*args, shock_day=2, basis_widening_32nds=16, margin_multiplier=3, **kw)
+    path = basis_shock_path(*args, shock_day=2, cash_cheapening_32nds=16, margin_multiplier=3, **kw)
     assert path["date"].tolist() == [
         D(2025, 7, 3), D(2025, 7, 7), D(2025, 7, 8), D(2025, 7, 9), D(2025, 7, 10), D(2025, 7, 11)
     ]  # fmt: skip
@@ -893,7 +893,7 @@ def test_basis_shock_path_converges_at_delivery(price, futures, repo, start, sho
     kw = dict(days=days, shock_day=shock_day, repo_rate=repo)
     args = (BOND, "TYM25", settle, DELIVERY, price, futures)
     calm = basis_shock_path(*args, **kw)
-    shocked = basis_shock_path(*args, basis_widening_32nds=widening, **kw)
+    shocked = basis_shock_path(*args, cash_cheapening_32nds=widening, **kw)
     assert calm["bond_price"].iloc[0] == price
     assert calm["bond_price"].iloc[-1] == pytest.approx(futures * CF, abs=1e-9)
     after = np.arange(days + 1) >= shock_day
@@ -913,7 +913,7 @@ def test_basis_shock_path_converges_at_delivery(price, futures, repo, start, sho
         (SETTLE, DELIVERY, {"shock_day": 0}, ValueError, "shock_day"),
         (SETTLE, DELIVERY, {"days": 0}, ValueError, "days"),
         (SETTLE, DELIVERY, {"days": 5.0}, ValueError, "days"),
-        (SETTLE, DELIVERY, {"basis_widening_32nds": "16"}, TypeError, "basis_widening_32nds"),
+        (SETTLE, DELIVERY, {"cash_cheapening_32nds": "16"}, TypeError, "cash_cheapening_32nds"),
         (SETTLE, DELIVERY, {"margin_multiplier": 0.0}, ValueError, "margin_multiplier"),
         (SETTLE, DELIVERY, {"clean_price": 0.0}, ValueError, "clean_price"),
         (SETTLE, DELIVERY, {"futures_price": -1.0}, ValueError, "futures_price"),

@@ -1551,7 +1551,7 @@ def basis_shock_path(
     *,
     days: int = 20,
     shock_day: int = 5,
-    basis_widening_32nds: float = 0.0,
+    cash_cheapening_32nds: float = 0.0,
     margin_multiplier: float = 1.0,
     face: float = 100e6,
     repo_rate: float = 0.043,
@@ -1575,8 +1575,9 @@ def basis_shock_path(
     fraction counts calendar days. So the calm position pays its carry day by day and its net
     basis shrinks to zero at delivery, where :math:`P = F \times CF`: in a straight line up to
     interest on interest at the repo rate. From ``shock_day`` on (:math:`k \ge` ``shock_day``)
-    the clean price is a further ``basis_widening_32nds``/32 lower (the gross basis widens by
-    that much) and the futures initial margin is multiplied by ``margin_multiplier``.
+    the clean price is a further ``cash_cheapening_32nds``/32 lower: cash cheapens against
+    futures and the gross basis falls by that much, a loss for the long-basis position; and
+    the futures initial margin is multiplied by ``margin_multiplier``.
 
     Parameters
     ----------
@@ -1598,7 +1599,7 @@ def basis_shock_path(
         Business days after ``settle`` in the path.
     shock_day : int, default 5
         Day (1 to ``days``) on which the shock arrives.
-    basis_widening_32nds : float, default 0
+    cash_cheapening_32nds : float, default 0
         Fall of the bond's price against the futures, 32nds.
     margin_multiplier : float, default 1
         Multiplier on initial margin from ``shock_day``.
@@ -1623,7 +1624,7 @@ def basis_shock_path(
     (datetime.date(2025, 6, 30), 99.418913)
     >>> shocked = basis_shock_path(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25",
     ...     dt.date(2025, 6, 2), dt.date(2025, 6, 30), 99.5, 109.625,
-    ...     days=10, basis_widening_32nds=16, margin_multiplier=2)
+    ...     days=10, cash_cheapening_32nds=16, margin_multiplier=2)
     >>> bool(shocked["margin_call"].iloc[-1])
     True
     """
@@ -1634,7 +1635,7 @@ def basis_shock_path(
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     if shock_day > days:
         raise ValueError(f"shock_day must be at most days ({days}), got {shock_day}")
-    widening = as_real(basis_widening_32nds, "basis_widening_32nds")
+    widening = as_real(cash_cheapening_32nds, "cash_cheapening_32nds")
     mult = float(check_positive(margin_multiplier, "margin_multiplier"))
     p0 = float(check_positive(clean_price, "clean_price"))
     f = float(check_positive(futures_price, "futures_price"))

@@ -483,7 +483,7 @@ def stress_grid(
     futures_price: float,
     *,
     repo_rate: float,
-    widenings_32nds,
+    cheapenings_32nds,
     margin_pcts,
     days: int = 20,
     shock_day: int = 5,
@@ -495,11 +495,11 @@ def stress_grid(
     """Equity and margin of the levered basis position under each basis shock and margin hike.
 
     Illustrative scenarios, one :func:`treasury_rv.futures.basis_shock_path` for each pair of
-    a basis widening and a margin level. Without a shock the bond follows its forward price at
-    the repo rate (so carry is paid for) and its net basis shrinks to zero at ``delivery``, so
-    the calm path earns the trade's profit steadily; from ``shock_day`` on the bond is a
-    further ``widening`` 32nds cheaper and the futures initial margin is ``margin_pct`` per
-    cent of its starting level.
+    a cheapening of cash against futures and a margin level. Without a shock the bond follows
+    its forward price at the repo rate (so carry is paid for) and its net basis shrinks to
+    zero at ``delivery``, so the calm path earns the trade's profit steadily; from
+    ``shock_day`` on the bond is a further ``cheapening`` 32nds cheaper and the futures
+    initial margin is ``margin_pct`` per cent of its starting level.
 
     Parameters
     ----------
@@ -517,8 +517,9 @@ def stress_grid(
         Futures price, points per 100.
     repo_rate : float
         Repo rate, decimal, ACT/360.
-    widenings_32nds : sequence of int
-        Basis widenings, 32nds (whole numbers, evenly spaced, increasing).
+    cheapenings_32nds : sequence of int
+        Cheapenings of cash against futures (falls of the basis), 32nds (whole numbers,
+        evenly spaced, increasing).
     margin_pcts : sequence of int
         Futures initial margin after the shock, percent of its starting level (100 = no
         change; positive whole numbers, evenly spaced, increasing).
@@ -538,7 +539,7 @@ def stress_grid(
     Returns
     -------
     pandas.DataFrame
-        Columns ``widening_32nds``, ``margin_pct`` (ints), ``day``, ``equity``,
+        Columns ``cheapening_32nds``, ``margin_pct`` (ints), ``day``, ``equity``,
         ``margin_requirement``, ``excess_equity`` (dollars), ``leverage``, ``margin_call``;
         one row per scenario and day.
 
@@ -548,39 +549,40 @@ def stress_grid(
     >>> from treasury_rv.bonds import Treasury
     >>> g = stress_grid(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25", dt.date(2025, 3, 3),
     ...                 dt.date(2025, 6, 30), 99.5, 109.625, repo_rate=0.043,
-    ...                 widenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
+    ...                 cheapenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
     >>> len(g)
     24
     """
-    widenings = _whole_grid(widenings_32nds, "widenings_32nds")
+    cheapenings = _whole_grid(cheapenings_32nds, "cheapenings_32nds")
     margins = _whole_grid(margin_pcts, "margin_pcts")
-    _step(widenings, "widenings_32nds")
+    _step(cheapenings, "cheapenings_32nds")
     _step(margins, "margin_pcts")
     if np.any(margins <= 0):
         raise ValueError(f"margin_pcts must be positive, got {margins.tolist()}")
     keep = ["day", "equity", "margin_requirement", "excess_equity", "leverage", "margin_call"]
     frames = []
-    for w in widenings:
+    for w in cheapenings:
         for m in margins:
             path = basis_shock_path(
                 bond, contract, settle, delivery, clean_price, futures_price,
-                days=days, shock_day=shock_day, basis_widening_32nds=w,
+                days=days, shock_day=shock_day, cash_cheapening_32nds=w,
                 margin_multiplier=m / 100, face=face, repo_rate=repo_rate, haircut=haircut,
                 initial_margin=initial_margin, equity=equity,
             )  # fmt: skip
-            if len(widenings) * len(margins) * len(path) > MAX_ROWS:
+            if len(cheapenings) * len(margins) * len(path) > MAX_ROWS:
                 raise ValueError(f"the grid would have more than {MAX_ROWS} rows")
-            frames.append(path[keep].assign(widening_32nds=int(w), margin_pct=int(m)))
+            frames.append(path[keep].assign(cheapening_32nds=int(w), margin_pct=int(m)))
     grid = pd.concat(frames, ignore_index=True)
-    return grid[["widening_32nds", "margin_pct", *keep]]
+    return grid[["cheapening_32nds", "margin_pct", *keep]]
 
 
 def stress_chart(
-    grid: pd.DataFrame, *, widening_32nds: int = 0, margin_pct: int = 100
+    grid: pd.DataFrame, *, cheapening_32nds: int = 0, margin_pct: int = 100
 ) -> alt.LayerChart:
     """The levered basis position's equity and margin requirement, day by day, under stress.
 
-    Two sliders choose the basis widening (32nds) and the futures margin after the shock
+    Two sliders choose how far cash cheapens against futures (32nds: the basis falls by that
+    much) and the futures margin after the shock
     (percent of its starting level); days on which equity is below the requirement are marked
     as margin calls.
 
@@ -588,8 +590,8 @@ def stress_chart(
     ----------
     grid : pandas.DataFrame
         From :func:`stress_grid`.
-    widening_32nds : int, default 0
-        Initial basis widening, 32nds; one of the grid's values.
+    cheapening_32nds : int, default 0
+        Initial cheapening of cash against futures, 32nds; one of the grid's values.
     margin_pct : int, default 100
         Initial margin level, percent; one of the grid's values.
 
@@ -603,22 +605,24 @@ def stress_chart(
     >>> from treasury_rv.bonds import Treasury
     >>> g = stress_grid(Treasury(0.0425, dt.date(2032, 2, 15)), "TYM25", dt.date(2025, 3, 3),
     ...                 dt.date(2025, 6, 30), 99.5, 109.625, repo_rate=0.043,
-    ...                 widenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
-    >>> chart = stress_chart(g, widening_32nds=16)
+    ...                 cheapenings_32nds=[0, 16], margin_pcts=[100, 200], days=5, shock_day=2)
+    >>> chart = stress_chart(g, cheapening_32nds=16)
     """
-    cols = ("widening_32nds", "margin_pct", "day", "equity", "margin_requirement", "margin_call")
+    cols = ("cheapening_32nds", "margin_pct", "day", "equity", "margin_requirement", "margin_call")
     grid = _check_grid(grid, cols)
-    widenings = _whole_grid(np.sort(grid["widening_32nds"].unique()), "grid['widening_32nds']")
+    cheapenings = _whole_grid(
+        np.sort(grid["cheapening_32nds"].unique()), "grid['cheapening_32nds']"
+    )
     margins = _whole_grid(np.sort(grid["margin_pct"].unique()), "grid['margin_pct']")
-    _initial(widening_32nds, widenings, "widening_32nds")
+    _initial(cheapening_32nds, cheapenings, "cheapening_32nds")
     _initial(margin_pct, margins, "margin_pct")
-    widen = slider(
-        "widening_32nds",
-        start=int(widenings[0]),
-        stop=int(widenings[-1]),
-        step=_step(widenings, "grid['widening_32nds']"),
-        value=widening_32nds,
-        label="Basis widening (32nds)",
+    cheapen = slider(
+        "cheapening_32nds",
+        start=int(cheapenings[0]),
+        stop=int(cheapenings[-1]),
+        step=_step(cheapenings, "grid['cheapening_32nds']"),
+        value=cheapening_32nds,
+        label="Cash cheapening vs futures (32nds)",
     )
     hike = slider(
         "margin_pct",
@@ -631,7 +635,7 @@ def stress_chart(
     series = ["Equity", "Margin requirement"]
     data = pd.DataFrame(
         {
-            "widening_32nds": np.round(grid["widening_32nds"].to_numpy()).astype(int),
+            "cheapening_32nds": np.round(grid["cheapening_32nds"].to_numpy()).astype(int),
             "margin_pct": np.round(grid["margin_pct"].to_numpy()).astype(int),
             "day": grid["day"].to_numpy(),
             "margin_call": grid["margin_call"].to_numpy(dtype=bool),
@@ -639,7 +643,7 @@ def stress_chart(
             series[1]: grid["margin_requirement"].to_numpy() / 1e6,
         }
     )
-    chosen = (alt.datum.widening_32nds == alt.expr.round(widen)) & (
+    chosen = (alt.datum.cheapening_32nds == alt.expr.round(cheapen)) & (
         alt.datum.margin_pct == alt.expr.round(hike)
     )
     lo = float(data[series].to_numpy().min())
@@ -682,7 +686,7 @@ def stress_chart(
     zero = alt.Chart(pd.DataFrame({"usd_mn": [0.0]})).mark_rule(opacity=0.4).encode(y="usd_mn:Q")
     return (
         alt.layer(zero, lines, calls, description=_STRESS_DESCRIPTION)
-        .add_params(widen, hike)
+        .add_params(cheapen, hike)
         .properties(width="container", height=300)
     )
 
@@ -690,7 +694,7 @@ def stress_chart(
 _STRESS_DESCRIPTION = (
     "Line chart of the levered basis position's equity and margin requirement in US dollar "
     "millions over business days, with triangles on days of a margin call; sliders set the "
-    "basis widening and the futures margin after the shock."
+    "cheapening of cash against futures and the futures margin after the shock."
 )
 
 
