@@ -45,6 +45,9 @@ ROW_HEIGHT = 16
 
 _VERMILION = PALETTE[1]
 
+#: Colours of notes whose implied repo is at or below, and above, the repo rate.
+_ABOVE_BELOW = ["#8A939C", PALETTE[2]]
+
 #: Legend entries one under another, so a legend never sets the width of a phone-sized chart.
 _STACKED = alt.Legend(orient="bottom", direction="vertical")
 
@@ -239,7 +242,10 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
             color=alt.Color(
                 "side:N",
                 title=None,
-                scale=alt.Scale(domain=["At or below it", "Above the repo rate"]),
+                # Grey and green, legible on light and dark pages: vermilion marks the CTD.
+                scale=alt.Scale(
+                    domain=["At or below it", "Above the repo rate"], range=_ABOVE_BELOW
+                ),
                 legend=_STACKED,
             ),
             tooltip=[
