@@ -56,6 +56,7 @@ __all__ = [
     "Issue",
     "auction_coupon",
     "auction_cycle",
+    "issue_age_cycles",
     "issue_calendar",
     "new_issue",
     "next_issue",
@@ -420,6 +421,47 @@ def auction_cycle(tenor: int, date: dt.date) -> AuctionCycle:
         last_issue_date=max(d for d in dates if d <= date),
         next_issue_date=min(d for d in dates if d > date),
     )
+
+
+def issue_age_cycles(issue: Issue, date: dt.date) -> float:
+    """How old an issue is on ``date``, counted in auction cycles of its term.
+
+    ``k + f``: ``k`` new issues of the same term have come since it (0 while it is on the run,
+    1 once it is first off the run, ...), and ``f`` is the fraction of the current cycle run
+    (``AuctionCycle.cycle_fraction``). So an issue goes off the run when its age reaches 1.
+    Regular calendar, as modelled (see the module notes).
+
+    Parameters
+    ----------
+    issue : Issue
+        An issue of the regular calendar (from :func:`on_the_run`, :func:`off_the_run`, ...).
+    date : datetime.date
+        The date, on or after the issue date and at most 120 issues later.
+
+    Returns
+    -------
+    float
+        Age in cycles, not negative.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> issue = on_the_run(10, dt.date(2025, 4, 2))
+    >>> issue_age_cycles(issue, dt.date(2025, 4, 2)), issue_age_cycles(issue, dt.date(2025, 5, 15))
+    (0.5, 1.0)
+    """
+    if not isinstance(issue, Issue):
+        raise TypeError(f"issue must be an Issue, got {type(issue).__name__}")
+    date = as_date(date, "date")
+    if date < issue.issue_date:
+        raise ValueError(f"date {date} must not be before the issue date {issue.issue_date}")
+    cycle = auction_cycle(issue.tenor, date)
+    if cycle.on_the_run == issue:
+        return cycle.cycle_fraction
+    for n in range(1, 121):
+        if off_the_run(issue.tenor, date, n) == issue:
+            return n + cycle.cycle_fraction
+    raise ValueError(f"issue {issue.label} is not a regular-calendar issue of {date} or before")
 
 
 def issue_calendar(tenor: int, start: dt.date, end: dt.date) -> pd.DataFrame:
