@@ -14,6 +14,7 @@ from treasury_rv.auctions import (
     Issue,
     auction_coupon,
     auction_cycle,
+    issue_age_cycles,
     issue_calendar,
     new_issue,
     next_issue,
@@ -273,3 +274,37 @@ def test_bad_input():
         auction_coupon("4.632%")
     with pytest.raises(ValueError, match="coupon"):
         on_the_run(10, D(2025, 4, 2)).treasury(4.625)
+
+
+# --------------------------------------------------------------------------------------------
+# Age in cycles
+# --------------------------------------------------------------------------------------------
+
+
+def test_issue_age_in_cycles():
+    feb35 = on_the_run(10, D(2025, 4, 2))
+    assert issue_age_cycles(feb35, D(2025, 2, 18)) == 0.0
+    assert issue_age_cycles(feb35, D(2025, 4, 2)) == pytest.approx(0.5)
+    assert issue_age_cycles(feb35, D(2025, 5, 15)) == 1.0  # first off the run
+    assert issue_age_cycles(feb35, D(2025, 8, 15)) == 2.0
+    nov34 = off_the_run(10, D(2025, 4, 2))
+    assert issue_age_cycles(nov34, D(2025, 4, 2)) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="before the issue date"):
+        issue_age_cycles(feb35, D(2025, 2, 17))
+    with pytest.raises(TypeError, match="issue must be an Issue"):
+        issue_age_cycles(feb35.treasury(0.04625), D(2025, 4, 2))
+    odd = Issue(10, D(2035, 3, 15), D(2025, 3, 17), D(2025, 3, 15))
+    with pytest.raises(ValueError, match="not a regular-calendar issue"):
+        issue_age_cycles(odd, D(2025, 4, 2))
+
+
+@given(
+    st.sampled_from(TENORS),
+    st.dates(min_value=D(2022, 1, 1), max_value=D(2060, 12, 31)),  # 20y: from May 2020
+    st.integers(min_value=1, max_value=6),
+)
+def test_off_the_run_age_is_n_plus_the_cycle_fraction(tenor, date, n):
+    issue = off_the_run(tenor, date, n)
+    assert issue_age_cycles(issue, date) == pytest.approx(
+        n + auction_cycle(tenor, date).cycle_fraction
+    )
