@@ -349,7 +349,7 @@ def next_issue(tenor: int, date: dt.date) -> Issue:
 class AuctionCycle:
     """Where a date falls in a term's auction cycle (regular calendar; see the module notes).
 
-    Attributes
+    Parameters
     ----------
     tenor : int
         Original term, years.

@@ -541,6 +541,10 @@ def fit_svensson(bonds: Sequence[Treasury], settle: dt.date, clean_prices: objec
     exactly for each, and exact derivatives throughout. The fit with the smallest error is
     kept, so the same prices always give the same curve.
 
+    Fewer than six bonds, lengths that differ, prices that are not finite or positive or that
+    imply no yield between -100% and 100%, and a fit that fails to converge from every
+    starting point all raise ``ValueError``.
+
     Parameters
     ----------
     bonds : sequence of Treasury
@@ -556,13 +560,6 @@ def fit_svensson(bonds: Sequence[Treasury], settle: dt.date, clean_prices: objec
     -------
     SvenssonCurve
         The fitted curve, parameters in the Fed's units (betas in percent, taus in years).
-
-    Raises
-    ------
-    ValueError
-        For fewer than six bonds, lengths that differ, prices that are not finite or
-        positive or that imply no yield between -100% and 100%, or a fit that fails to
-        converge from every starting point.
 
     Examples
     --------
