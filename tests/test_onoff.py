@@ -1,0 +1,378 @@
+"""The on-the-run/off-the-run trade: P&L identities, breakeven, margin, the premium model."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treasury_rv import leverage
+from treasury_rv.auctions import auction_cycle
+from treasury_rv.bonds import Treasury, accrued_interest, clean_price, dv01
+from treasury_rv.curves import gsw_curve
+from treasury_rv.onoff import (
+    DEFAULT_SHORT_FACE,
+    MAX_CYCLE_ROWS,
+    LiquidityPremium,
+    breakeven_convergence_bp,
+    hedge_face,
+    illustrative_cycle,
+    trade_pnl,
+    widening_margin,
+)
+
+D = dt.date
+# April 2025: 10y on the run 4 5/8% 15 Feb 2035, first off the run 4 1/4% 15 Nov 2034
+# (FACTS.md section 5). Yields here are round illustrative numbers near the 4.20% 10-year
+# close of 2 April 2025 (FRED DGS10, FACTS.md section 4), not quotes for these notes.
+ON = Treasury(0.04625, D(2035, 2, 15))
+OFF = Treasury(0.0425, D(2034, 11, 15))
+ENTRY, EXIT = D(2025, 4, 3), D(2025, 5, 15)
+ENTRY_YIELDS = (0.0420, 0.0422)
+
+
+def pnl(
+    exit_yields, *, gc=0.043, special=0.0, exit_=EXIT, entry_yields=ENTRY_YIELDS, on=ON, off=OFF
+):
+    return trade_pnl(
+        on,
+        off,
+        ENTRY,
+        exit_,
+        entry_yields=entry_yields,
+        exit_yields=exit_yields,
+        gc_rate=gc,
+        specialness_bp=special,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sizing
+# --------------------------------------------------------------------------------------------
+
+
+def test_hedge_face_equalises_dv01():
+    long_face = hedge_face(ON, OFF, ENTRY, *ENTRY_YIELDS)
+    on_dv01 = dv01(ON, ENTRY, ENTRY_YIELDS[0]) * DEFAULT_SHORT_FACE / 100
+    off_dv01 = dv01(OFF, ENTRY, ENTRY_YIELDS[1]) * long_face / 100
+    assert on_dv01 == pytest.approx(off_dv01, rel=1e-12)
+    # The shorter, lower-coupon old note needs a little more face.
+    assert long_face > DEFAULT_SHORT_FACE
+    assert hedge_face(ON, ON, ENTRY, 0.042, 0.042, short_face=5e6) == pytest.approx(5e6)
+
+
+# --------------------------------------------------------------------------------------------
+# P&L identities
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(min_value=-50, max_value=50))
+def test_dv01_neutral_pair_barely_moves_with_a_parallel_shift(shift_bp):
+    # Both yields move by the same amount overnight, no financing: what is left is the
+    # convexity difference and a day's pull to par, a small fraction of either leg's move.
+    exit_ = D(2025, 4, 4)
+    s = shift_bp / 1e4
+    row = pnl((ENTRY_YIELDS[0] + s, ENTRY_YIELDS[1] + s), gc=0.0, exit_=exit_).iloc[0]
+    one_leg = abs(DEFAULT_SHORT_FACE / 100 * dv01(ON, ENTRY, ENTRY_YIELDS[0]) * shift_bp)
+    assert row["convergence_pnl"] == pytest.approx(0.0, abs=1e-6)
+    assert abs(row["market_pnl"]) <= 0.01 * one_leg + 2_000
+    assert row["spread_change_bp"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_parts_add_up_and_broadcast():
+    ons = np.array([0.041, 0.042, 0.043])
+    out = pnl((ons, 0.0421), special=np.array([[0.0], [30.0]]))
+    assert len(out) == 6
+    total = out["carry"] - out["specialness_cost"] + out["convergence_pnl"] + out["market_pnl"]
+    np.testing.assert_allclose(out["total_pnl"], total, rtol=0, atol=1e-6)
+
+
+def test_carry_by_hand():
+    # Independent carry: coupon income of each leg (accrual, plus the 15 May coupon of the
+    # May/November note; the February note pays in August) less GC interest on the dirty
+    # price, ACT/360, for 42 days.
+    out = pnl(ENTRY_YIELDS, gc=0.043).iloc[0]
+    tau = 42 / 360
+    long_face = out["long_face"]
+
+    def leg(bond, y, coupons_paid):
+        dirty = clean_price(bond, ENTRY, y) + accrued_interest(bond, ENTRY)
+        income = accrued_interest(bond, EXIT) - accrued_interest(bond, ENTRY)
+        income += coupons_paid * 100 * bond.coupon / 2
+        return income - dirty * 0.043 * tau
+
+    assert accrued_interest(OFF, EXIT) == 0.0  # a coupon date
+    expected = long_face / 100 * leg(OFF, 0.0422, 1) - DEFAULT_SHORT_FACE / 100 * leg(ON, 0.0420, 0)
+    assert out["carry"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_carry_and_specialness_signs():
+    # Long $104mn of the 4 1/4% against short $100mn of the 4 5/8%: the long earns less
+    # coupon (4.42 a year against 4.625 per 100 of the short), so with no financing the carry
+    # is negative; GC then charges the long's value and pays on the short's, both ~$100mn.
+    no_gc = pnl(ENTRY_YIELDS, gc=0.0).iloc[0]
+    assert no_gc["carry"] < 0
+    # A higher GC rate costs more on the larger (long) leg than it earns on the short.
+    assert pnl(ENTRY_YIELDS, gc=0.05).iloc[0]["carry"] < pnl(ENTRY_YIELDS, gc=0.03).iloc[0]["carry"]
+    # Specialness is a cost, one for one on the short's proceeds, ACT/360.
+    base = pnl(ENTRY_YIELDS).iloc[0]
+    special = pnl(ENTRY_YIELDS, special=25.0).iloc[0]
+    dirty = clean_price(ON, ENTRY, 0.042) + accrued_interest(ON, ENTRY)
+    expected_cost = DEFAULT_SHORT_FACE / 100 * dirty * 25e-4 * 42 / 360
+    assert special["specialness_cost"] == pytest.approx(expected_cost, rel=1e-12)
+    assert base["total_pnl"] - special["total_pnl"] == pytest.approx(expected_cost, rel=1e-9)
+    assert special["carry"] == base["carry"]
+
+
+@pytest.mark.parametrize("narrowing_bp", [0.5, 1.0, 3.0])
+def test_convergence_pays_about_dv01_times_the_narrowing(narrowing_bp):
+    # The off-the-run's yield falls relative to the on-the-run's: the long gains about its
+    # DV01 times the narrowing.
+    exit_yields = (ENTRY_YIELDS[0], ENTRY_YIELDS[1] - narrowing_bp / 1e4)
+    row = pnl(exit_yields).iloc[0]
+    approx = row["long_face"] / 100 * dv01(OFF, EXIT, ENTRY_YIELDS[1]) * narrowing_bp
+    assert row["spread_change_bp"] == pytest.approx(-narrowing_bp, abs=1e-9)
+    assert row["convergence_pnl"] == pytest.approx(approx, rel=2e-3)
+    widening = pnl((ENTRY_YIELDS[0] - narrowing_bp / 1e4, ENTRY_YIELDS[1])).iloc[0]
+    assert widening["convergence_pnl"] < 0
+
+
+# --------------------------------------------------------------------------------------------
+# Breakeven: convergence pays the specialness (Krishnamurthy, JFE 66, 2002, on why the
+# trade's average profit is close to zero after repo costs)
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(min_value=0, max_value=150), st.floats(min_value=0.0, max_value=0.06))
+def test_breakeven_convergence_makes_the_total_zero(special, gc):
+    narrowing = breakeven_convergence_bp(
+        ON, OFF, ENTRY, EXIT, entry_yields=ENTRY_YIELDS, gc_rate=gc, specialness_bp=special
+    )
+    row = pnl((ENTRY_YIELDS[0], ENTRY_YIELDS[1] - narrowing / 1e4), gc=gc, special=special)
+    row = row.iloc[0]
+    assert row["total_pnl"] == pytest.approx(0.0, abs=1e-4)
+    assert row["convergence_pnl"] == pytest.approx(
+        row["specialness_cost"] - row["carry"] - row["market_pnl"], abs=1e-4
+    )
+
+
+@pytest.mark.parametrize("special", [5.0, 25.0, 100.0])
+def test_breakeven_convergence_equals_the_specialness_cost_for_identical_legs(special):
+    # Short and long the same note: carry and market P&L cancel exactly, so the breakeven
+    # convergence P&L is the specialness cost itself.
+    narrowing = breakeven_convergence_bp(
+        ON, ON, ENTRY, EXIT, entry_yields=(0.042, 0.042), gc_rate=0.043, specialness_bp=special
+    )
+    row = pnl(
+        (0.042, 0.042 - narrowing / 1e4), special=special, entry_yields=(0.042, 0.042), off=ON
+    ).iloc[0]
+    assert row["carry"] == pytest.approx(0.0, abs=1e-8)
+    assert row["market_pnl"] == pytest.approx(0.0, abs=1e-8)
+    assert row["convergence_pnl"] == pytest.approx(row["specialness_cost"], rel=1e-9)
+    assert narrowing > 0
+    # More specialness needs more convergence.
+    more = breakeven_convergence_bp(
+        ON,
+        ON,
+        ENTRY,
+        EXIT,
+        entry_yields=(0.042, 0.042),
+        gc_rate=0.043,
+        specialness_bp=special + 10,
+    )
+    assert more > narrowing
+
+
+# --------------------------------------------------------------------------------------------
+# Leverage and margin, through treasury_rv.leverage
+# --------------------------------------------------------------------------------------------
+
+
+def test_widening_margin_uses_the_leverage_model():
+    out = widening_margin(
+        ON, OFF, ENTRY, ENTRY_YIELDS, [0.0, 2.0, 10.0, 40.0], equity=4e6, haircut=0.01
+    )
+    gross = out["gross"].iloc[0]
+    # Loss: the short leg's price rise for its yield falling by the widening.
+    p0 = clean_price(ON, ENTRY, 0.042)
+    expected = [
+        DEFAULT_SHORT_FACE / 100 * (clean_price(ON, ENTRY, 0.042 - w / 1e4) - p0)
+        for w in (0.0, 2.0, 10.0, 40.0)
+    ]
+    np.testing.assert_allclose(out["pair_loss"], expected, rtol=1e-12)
+    # The same numbers as the leverage module's own margin call on the gross position.
+    direct = leverage.margin_call(gross, 4e6, 0.01, -np.array(expected) / gross)
+    np.testing.assert_allclose(out["call"], direct["call"], rtol=1e-12)
+    np.testing.assert_allclose(out["shortfall"], direct["shortfall"], rtol=1e-12)
+    assert out["call"].iloc[0] == 0
+    # 40bp of widening on a ~$210mn gross pair with $4mn of equity wipes out most of it.
+    assert out["sale"].iloc[-1] > 0
+    assert (np.diff(out["pair_loss"]) > 0).all()
+
+
+# --------------------------------------------------------------------------------------------
+# The illustrative premium model
+# --------------------------------------------------------------------------------------------
+
+
+def test_premium_shapes():
+    model = LiquidityPremium()
+    a = np.linspace(0, 0.999, 400)
+    on = model.premium_bp(a)
+    # Smaller just after the auction than later in the cycle (Pasquariello and Vega 2009).
+    assert on[0] < on.max()
+    assert on[0] == pytest.approx(model.peak_bp * model.share_after_auction)
+    # A jump down at the next auction (Barclay, Hendershott and Kotz 2006: volume falls >90%).
+    before, after = model.premium_bp(1 - 1e-12), model.premium_bp(1.0)
+    assert after == pytest.approx(before * model.share_kept_off_the_run, rel=1e-9)
+    # Then a decay with age.
+    off = model.premium_bp(np.linspace(1, 5, 50))
+    assert (np.diff(off) < 0).all()
+    # Specialness rises into the next auction (Moulton 2004), then drops off the run.
+    spec = model.specialness_bp(a)
+    assert (np.diff(spec) > 0).all()
+    assert model.specialness_bp(1.0) == model.off_the_run_specialness_bp
+    assert model.premium_bp(a).shape == a.shape
+    assert isinstance(model.premium_bp(0.5), float)
+
+
+def test_premium_model_parameters():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        LiquidityPremium().peak_bp = 5.0  # type: ignore[misc]
+    flat = LiquidityPremium(share_after_auction=1.0, decline_by_next_auction=0.0)
+    assert flat.premium_bp(0.3) == pytest.approx(flat.peak_bp)
+    with pytest.raises(ValueError, match="peak_bp must not be negative"):
+        LiquidityPremium(peak_bp=-1.0)
+    with pytest.raises(ValueError, match="build_up_cycles must be positive"):
+        LiquidityPremium(build_up_cycles=0.0)
+    with pytest.raises(ValueError, match="share_kept_off_the_run must be a share"):
+        LiquidityPremium(share_kept_off_the_run=20.0)
+    with pytest.raises(TypeError, match="peak_bp"):
+        LiquidityPremium(peak_bp="3")
+    with pytest.raises(ValueError, match="age_cycles must not be negative"):
+        LiquidityPremium().premium_bp(-0.1)
+    with pytest.raises(ValueError, match="age_cycles must be finite"):
+        LiquidityPremium().specialness_bp(np.nan)
+
+
+# --------------------------------------------------------------------------------------------
+# An illustrative cycle
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ten_year_cycle():
+    # From the Feb-2035 note's issue (18 Feb 2025) to the May-2035 note's (15 May 2025), on
+    # the Fed's curve of 2 April 2025 held fixed. Illustrative.
+    return illustrative_cycle(10, D(2025, 2, 18), gsw_curve(D(2025, 4, 2)), gc_rate=0.043)
+
+
+def test_cycle_path(ten_year_cycle):
+    path = ten_year_cycle
+    cycle = auction_cycle(10, D(2025, 2, 18))
+    assert len(path) == cycle.cycle_days + 1 <= MAX_CYCLE_ROWS
+    assert path["date"].iloc[-1] == cycle.next_issue.issue_date
+    assert path.iloc[0][["carry", "convergence_pnl", "total_pnl"]].tolist() == [0.0, 0.0, 0.0]
+    assert path["on_age_cycles"].iloc[0] == 0.0 and path["on_age_cycles"].iloc[-1] == 1.0
+    assert path["off_age_cycles"].iloc[0] == 1.0
+    # The parts add up every day; the specialness cost only grows.
+    total = path["carry"] - path["specialness_cost"] + path["convergence_pnl"]
+    np.testing.assert_allclose(path["total_pnl"], total + path["market_pnl"], atol=1e-6)
+    assert (np.diff(path["specialness_cost"]) >= 0).all()
+    # The premium builds after the auction, so the trade is under water mid-cycle, and the
+    # jump at the next issue brings the convergence.
+    assert path["total_pnl"].min() < 0
+    assert path["convergence_pnl"].iloc[-1] > 0
+    assert path["premium_gap_bp"].iloc[-1] < path["premium_gap_bp"].iloc[0]
+
+
+def test_cycle_with_defaults_roughly_breaks_even(ten_year_cycle):
+    # With the defaults the convergence over a 10-year cycle roughly pays the specialness, the
+    # shape of Krishnamurthy's (2002) finding; illustrative, not a historical figure.
+    last = ten_year_cycle.iloc[-1]
+    assert abs(last["total_pnl"]) < 0.25 * last["specialness_cost"]
+
+
+def test_cycle_is_deterministic_and_takes_options(ten_year_cycle):
+    again = illustrative_cycle(10, D(2025, 2, 18), gsw_curve(D(2025, 4, 2)), gc_rate=0.043)
+    assert again.equals(ten_year_cycle)
+    no_special = LiquidityPremium(
+        specialness_after_auction_bp=0.0, specialness_before_next_auction_bp=0.0
+    )
+    free = illustrative_cycle(
+        10,
+        D(2025, 2, 18),
+        gsw_curve(D(2025, 4, 2)),
+        gc_rate=0.043,
+        model=no_special,
+        end=D(2025, 3, 18),
+        coupons=(0.04625, 0.0425),
+    )
+    assert len(free) == 29
+    assert (free["specialness_cost"] == 0).all()
+    # Leverage at 1 / haircut: return on equity is P&L over 2% of the gross.
+    assert free["return_on_equity"].iloc[-1] != 0
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------
+
+
+def test_bad_input():
+    kw = {"entry_yields": ENTRY_YIELDS, "exit_yields": ENTRY_YIELDS, "gc_rate": 0.043}
+    with pytest.raises(TypeError, match="on_the_run must be a Treasury"):
+        trade_pnl("ON", OFF, ENTRY, EXIT, **kw)
+    with pytest.raises(TypeError, match="off_the_run must be a Treasury"):
+        trade_pnl(ON, None, ENTRY, EXIT, **kw)
+    with pytest.raises(ValueError, match="exit .* must be after entry"):
+        trade_pnl(ON, OFF, EXIT, ENTRY, **kw)
+    with pytest.raises(ValueError, match="before the maturity of off_the_run"):
+        trade_pnl(ON, OFF, ENTRY, D(2034, 11, 15), **kw)
+    with pytest.raises(TypeError, match="entry"):
+        trade_pnl(ON, OFF, "2025-04-03", EXIT, **kw)
+    with pytest.raises(ValueError, match="gc_rate .* looks like a percentage"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **{**kw, "gc_rate": 4.3})
+    with pytest.raises(ValueError, match="specialness_bp must not be negative"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **kw, specialness_bp=-5.0)
+    with pytest.raises(TypeError, match="exit_yields must be a pair"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **{**kw, "exit_yields": 0.042})
+    with pytest.raises(ValueError, match=r"entry_yields\[1\] must be finite"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **{**kw, "entry_yields": (0.042, np.nan)})
+    with pytest.raises(ValueError, match="do not broadcast"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **{**kw, "exit_yields": ([0.04, 0.05], [0.04] * 3)})
+    with pytest.raises(ValueError, match="short_face must be positive"):
+        trade_pnl(ON, OFF, ENTRY, EXIT, **kw, short_face=0.0)
+    with pytest.raises(ValueError, match="on_yield .* looks like a percentage"):
+        hedge_face(ON, OFF, ENTRY, 4.2, 0.042)
+    with pytest.raises(TypeError, match="specialness_bp"):
+        breakeven_convergence_bp(
+            ON, OFF, ENTRY, EXIT, entry_yields=ENTRY_YIELDS, gc_rate=0.04, specialness_bp=None
+        )
+    with pytest.raises(ValueError, match="widening_bp must not be negative"):
+        widening_margin(ON, OFF, ENTRY, ENTRY_YIELDS, -1.0, equity=4e6, haircut=0.01)
+    with pytest.raises(ValueError, match="haircut must be strictly between"):
+        widening_margin(ON, OFF, ENTRY, ENTRY_YIELDS, 1.0, equity=4e6, haircut=2.0)
+    with pytest.raises(ValueError, match="equity must cover the haircut"):
+        widening_margin(ON, OFF, ENTRY, ENTRY_YIELDS, 1.0, equity=1e5, haircut=0.01)
+    curve = gsw_curve(D(2025, 4, 2))
+    with pytest.raises(ValueError, match="tenor must be one of"):
+        illustrative_cycle(4, D(2025, 2, 18), curve, gc_rate=0.043)
+    with pytest.raises(TypeError, match="curve must be a SvenssonCurve"):
+        illustrative_cycle(10, D(2025, 2, 18), None, gc_rate=0.043)
+    with pytest.raises(TypeError, match="model must be a LiquidityPremium"):
+        illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, model={})
+    with pytest.raises(ValueError, match="end .* must be after start"):
+        illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, end=D(2025, 2, 18))
+    with pytest.raises(ValueError, match="at most"):
+        illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, end=D(2045, 2, 18))
+    with pytest.raises(TypeError, match="coupons must be a pair"):
+        illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, coupons=0.04)
+    with pytest.raises(ValueError, match="haircut"):
+        illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, haircut=0.0)
