@@ -9,20 +9,36 @@
   through the theme's download button.
 - Drops script tags that would be emitted twice (sphinx-thebe's inline configuration),
   which otherwise raise "Identifier ... has already been declared" on every page.
+- Loads MathJax only on pages with mathematics, and no page loads the theme's 1.5 MB
+  ``fontawesome.js``: the theme's own stylesheet already draws its icons from the webfont.
+- Adds the whole book as a PDF (``make pdf``) to every page's download menu.
+- Labels the bibliography author–year, as the text cites it (the ``authoryear`` style).
+- Makes the instructor's kit (:mod:`trv_kit`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import jupytext
 import vl_convert
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
 
 from treasury_rv._site import STATIC_SITE_ENV
 
 VEGA_BUNDLE = "vega/vega-bundle.js"
 CHART_SCRIPT = "trv-charts.js"
+#: Where ``make pdf`` puts the whole book inside the site.
+BOOK_PDF = "downloads/treasury-rv.pdf"
+#: What Sphinx writes for mathematics in a page's body (inline, display, or in an output).
+MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
+_FONTAWESOME_TAG = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+)
 
 
 def _vega_bundle_source() -> str:
@@ -47,6 +63,89 @@ def add_page_assets(app, pagename, templatename, context, doctree) -> None:
     if "trv-chart-spec" in context.get("body", ""):
         app.add_js_file(VEGA_BUNDLE, priority=800)
         app.add_js_file(CHART_SCRIPT, priority=801)
+
+
+def load_mathjax_only_with_maths(app, pagename, templatename, context, doctree) -> None:
+    """Drop MathJax (its configuration and its script) from pages without mathematics."""
+    body = context.get("body", "")
+    if any(marker in body for marker in MATH_MARKERS):
+        return
+    context["script_files"] = [
+        script
+        for script in context.get("script_files", [])
+        if "mathjax" not in (script.filename or "").lower()
+        and "window.MathJax" not in script.attributes.get("body", "")
+    ]
+
+
+def drop_fontawesome_script(app, exception) -> None:
+    """Remove the theme's ``fontawesome.js`` from every page: its CSS draws the icons."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lean = _FONTAWESOME_TAG.sub("", text)
+        if lean != text:
+            page.write_text(lean, encoding="utf-8")
+
+
+def offer_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    """Add the whole book as a PDF to the page's download menu; name the page print."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for button in group["buttons"]:
+            if button.get("label") == "download-pdf-button":
+                button["text"] = "print page"
+        group["buttons"].append(
+            {
+                "type": "link",
+                "url": context["pathto"](BOOK_PDF, 1),
+                "text": "whole book (.pdf)",
+                "tooltip": "The whole book as one PDF",
+                "icon": "fas fa-book",
+                "label": "download-book-pdf-button",
+            }
+        )
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """Bibliography labels "Author Year" ("Author and Other Year", "Author et al. Year"),
+    with a, b, ... after the year when two entries would share a label."""
+
+    def format_labels(self, sorted_entries):
+        labels = [self._label(entry) for entry in sorted_entries]
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        used: dict[str, int] = {}
+        for label in labels:
+            if seen[label] > 1:
+                used[label] = used.get(label, 0) + 1
+                yield f"{label}{chr(ord('a') + used[label] - 1)}"
+            else:
+                yield label
+
+    @staticmethod
+    def _label(entry) -> str:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.prelast_names + p.last_names) for p in people]
+        if len(names) > 2:
+            who = f"{names[0]} et al."
+        elif names:
+            who = " and ".join(names)
+        else:
+            fields = entry.fields
+            who = fields.get("organization") or fields.get("institution") or fields.get("key")
+            who = str(who or fields.get("publisher") or fields.get("title", "Anon."))
+        who = who.replace("{", "").replace("}", "")
+        return f"{who} {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearStyle(PlainStyle):
+    """The plain BibTeX style with author–year labels (``bibtex_default_style: authoryear``)."""
+
+    default_label_style = "authoryear"
 
 
 def offer_notebook(app, pagename, templatename, context, doctree) -> None:
@@ -76,8 +175,14 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
 
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
+    register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
+    app.setup_extension("trv_kit")
     app.connect("html-page-context", add_page_assets)
+    app.connect("html-page-context", load_mathjax_only_with_maths, priority=950)
+    app.connect("html-page-context", offer_book_pdf, priority=600)
     app.connect("html-page-context", offer_notebook, priority=400)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("build-finished", write_vega_bundle)
+    app.connect("build-finished", drop_fontawesome_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
