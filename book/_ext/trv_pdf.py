@@ -165,6 +165,7 @@ def print_page(context, url: str, pdf_options: dict) -> bytes:
             )
         page.evaluate(PREPARE_PAGE)
         page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+        page.evaluate("() => window.trvFitEquations && window.trvFitEquations()")
         page.wait_for_timeout(300)
         return page.pdf(**pdf_options)
     finally:
