@@ -286,6 +286,17 @@ def test_datetime64_dates_give_the_same_factors():
     assert c.discount(as64).tolist() == c.discount(days).tolist()
 
 
+def test_schedule_columns_feed_the_curve(curve):
+    table = ois_schedule(TRADE, 5)
+    from_series = curve.discount(table["payment"])
+    assert from_series.tolist() == curve.discount(list(table["payment"])).tolist()
+    stamps = pd.to_datetime(pd.Series(table["payment"]))
+    assert curve.discount(stamps).tolist() == pytest.approx(from_series.tolist(), rel=1e-15)
+    assert curve.discount(pd.DatetimeIndex(stamps)).tolist() == pytest.approx(
+        from_series.tolist(), rel=1e-15
+    )
+
+
 def test_shifted_moves_every_zero_rate():
     c = SofrCurve(TRADE, [D(2026, 4, 2), D(2030, 4, 2)], [0.96, 0.82])
     days = [D(2025, 5, 1), D(2028, 1, 1), D(2040, 1, 1)]

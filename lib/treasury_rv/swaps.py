@@ -17,6 +17,10 @@ Conventions of a spot-starting SOFR OIS
 * The floating leg compounds SOFR; on a single curve a period from ``s`` to ``e`` pays
   ``DF(s) / DF(e) - 1`` per unit of notional, at its payment date.
 
+These are the terms of the standard ``USD-FIXED-1Y-SOFR-OIS`` convention of the OpenGamma Strata
+library (spot two days, both legs annual ACT/360, payment two days after each period); the
+ISDA definitions themselves were not consulted.
+
 So for a swap of ``n`` years with periods ``k = 1..n`` (accrual ``a_k``, payment date ``p_k``)
 
 ``annuity = sum_k a_k DF(p_k)``, ``par rate = sum_k (DF(s_k) / DF(e_k) - 1) DF(p_k) / annuity``.
@@ -111,7 +115,9 @@ def _ordinals(value: object, name: str) -> tuple[np.ndarray, bool]:
     if isinstance(value, np.ndarray) and value.dtype.kind == "M":
         days = value.astype("datetime64[D]").astype(np.int64)
         return days + _EPOCH_ORDINAL, False
-    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray | pd.Series):
+    if isinstance(value, str) or not isinstance(
+        value, Sequence | np.ndarray | pd.Series | pd.Index
+    ):
         raise TypeError(
             f"{name} must be a datetime.date or a sequence of them, got {type(value).__name__}"
         )
@@ -421,9 +427,8 @@ class SofrCurve:
                 )
             node_y.append(brentq(error, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
             node_t.append(t_pillar)
-        ref = trade.toordinal()
-        dates = [dt.date.fromordinal(ref + round(t * _DAYS_PER_YEAR)) for t in node_t]
-        return cls(trade, dates, np.exp(node_y))
+        pays = _period_dates(effective_date(trade), int(tenors[-1]))[2]
+        return cls(trade, [pays[n - 1] for n in tenors], np.exp(node_y))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1082,9 +1087,10 @@ SLR_RULES: tuple[SlrRule, ...] = (
         bank=(0.06, 0.06),
         treasuries_excluded=True,
         source=(
-            "Federal Reserve Board interim final rule of 1 April 2020 (holding companies; banks "
-            "could elect a similar exclusion); expired 31 March 2021, not extended (joint "
-            "release of 19 March 2021)"
+            "Federal Reserve Board interim final rule announced 1 April 2020 (FR Doc. "
+            "2020-07345, Federal Register 14 April 2020) for holding companies; their banks "
+            "could elect a similar exclusion (85 FR 32980, 1 June 2020); expired 31 March "
+            "2021, not extended (joint release of 19 March 2021)"
         ),
         confirmed=True,
     ),
@@ -1097,8 +1103,9 @@ SLR_RULES: tuple[SlrRule, ...] = (
         treasuries_excluded=False,
         source=(
             "Joint proposal of 27 June 2025 (90 FR 30780): buffer = 50% of the method-1 G-SIB "
-            "surcharge, 3.5-4.25%; final rule of 25 November 2025 caps the bank buffer at 1% "
-            "(at most 4%); effective 1 April 2026, optional from 1 January 2026"
+            "surcharge, 3.5-4.25%; final rule of 25 November 2025 (FR Doc. 2025-21626; OCC "
+            "Bulletin 2025-41) caps the bank buffer at 1% (at most 4%); effective 1 April "
+            "2026, optional from 1 January 2026"
         ),
         confirmed=True,
     ),
