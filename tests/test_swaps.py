@@ -34,6 +34,7 @@ from treasury_rv.swaps import (
     dealer_breakeven_spread_bp,
     effective_date,
     hedge_notional,
+    margin_hike,
     modified_following,
     ois_par_rate,
     ois_schedule,
@@ -513,6 +514,19 @@ def test_spread_shock_requires_equity_for_the_margins():
         spread_shock(-1.0, position=100e6, equity=1e6, dv01=1e4, haircut=0.005, initial_margin=1e6)
 
 
+def test_margin_hike_goes_through_leverage():
+    out = margin_hike(100e6, 2e6, 0.005, 1.5e6, 3e6)
+    expected = leverage.haircut_hike(2e6, 0.02, 0.035, position=100e6)
+    pd.testing.assert_frame_equal(
+        out.drop(columns=["initial_margin_before", "initial_margin_after"]), expected
+    )
+    # at the limit (50x at an effective 2%) the share sold is 1 - 2% / 3.5%
+    assert out.loc[0, "sale_share"] == pytest.approx(1 - 0.02 / 0.035)
+    # a fund with room to spare sells nothing for a small rise, and a cut forces nothing
+    assert margin_hike(100e6, 5e6, 0.005, 1.5e6, 2e6).loc[0, "sale"] == 0.0
+    assert margin_hike(100e6, 2e6, 0.005, 1.5e6, 1e6).loc[0, "sale"] == 0.0
+
+
 # --------------------------------------------------------------------------------------------
 # The supplementary leverage ratio (FACTS.md section 5)
 # --------------------------------------------------------------------------------------------
@@ -667,6 +681,10 @@ def test_properties_of_a_bootstrapped_curve(size, data, fixed):
             TypeError,
             "spread_change_bp",
         ),
+        (lambda c: margin_hike(1e8, 2e6, 0.005, -1.0, 3e6), ValueError, "initial_margin_before"),
+        (lambda c: margin_hike(1e8, 2e6, 0.005, 1e6, 2e8), ValueError, "initial_margin_after"),
+        (lambda c: margin_hike(1e8, 1e6, 0.005, 1e6, 2e6), ValueError, "equity"),
+        (lambda c: margin_hike(0.0, 1e6, 0.005, 1e6, 2e6), ValueError, "position"),
         (lambda c: slr_rule("2025-01-01"), TypeError, "on_date"),
         (lambda c: balance_sheet_cost_bp(5.0, 0.1), ValueError, "slr"),
         (lambda c: balance_sheet_cost_bp(0.05, -0.1), ValueError, "return_on_capital"),

@@ -29,6 +29,12 @@ The curve (:class:`SofrCurve`) holds discount factors at pillar dates and interp
 log-linearly in time (flat instantaneous forward rates between pillars), extrapolating the last
 forward rate past the last pillar. Times are ACT/365F years from the curve's reference date.
 
+The trade (:func:`hedge_notional`, :func:`trade_carry_bp`, :func:`trade_pnl`) is sized to
+match DV01s, so a parallel move leaves it flat and only the spread's moves count. Its margin
+(:func:`swap_initial_margin`, :func:`spread_shock`, :func:`margin_hike`) goes through
+:mod:`treasury_rv.leverage`, the library's one margin model: the pair is one position at an
+effective haircut, the repo haircut plus the swap's initial margin over the Treasury's value.
+
 The balance-sheet model at the end (:data:`SLR_RULES`, :func:`balance_sheet_cost_bp`,
 :func:`dealer_breakeven_spread_bp`) is *illustrative*: it prices the supplementary leverage
 ratio as the return a bank must earn on the capital it ties up, and nothing more.
@@ -72,6 +78,7 @@ __all__ = [
     "dealer_breakeven_spread_bp",
     "effective_date",
     "hedge_notional",
+    "margin_hike",
     "modified_following",
     "ois_par_rate",
     "ois_schedule",
@@ -549,9 +556,7 @@ def ois_schedule(trade_date: dt.date, tenor_years: int) -> pd.DataFrame:
         raise TypeError("tenor_years must be one whole number of years")
     starts, ends, pays = _period_dates(effective_date(trade), int(tenor))
     accrual = [(e - s).days / 360 for s, e in zip(starts, ends, strict=True)]
-    return pd.DataFrame(
-        {"start": starts, "end": ends, "payment": pays, "accrual": np.round(accrual, 12)}
-    )
+    return pd.DataFrame({"start": starts, "end": ends, "payment": pays, "accrual": accrual})
 
 
 # --------------------------------------------------------------------------------------------
@@ -1004,13 +1009,7 @@ def spread_shock(
     p = float(check_positive(as_real(position, "position"), "position"))
     e = float(check_positive(as_real(equity, "equity"), "equity"))
     d = float(check_positive(as_real(dv01, "dv01"), "dv01"))
-    h = float(check_fraction(as_real(haircut, "haircut"), "haircut", allow_zero=True))
-    im = float(check_nonnegative(as_real(initial_margin, "initial_margin"), "initial_margin"))
-    rate = h + im / p
-    if not 0 < rate < 1:
-        raise ValueError(
-            f"haircut + initial_margin / position must be strictly between 0 and 1, got {rate!r}"
-        )
+    rate = _margin_rate(p, haircut, initial_margin, "initial_margin")
     pnl = d * move
     if np.any(np.abs(pnl) > p):
         raise ValueError("spread_change_bp x dv01 must not exceed the position in size")
@@ -1018,6 +1017,66 @@ def spread_shock(
     frame.insert(0, "margin_rate", rate)
     frame.insert(0, "trade_pnl", pnl)
     frame.insert(0, "spread_change_bp", move)
+    return frame
+
+
+def _margin_rate(position: float, haircut: object, initial_margin: object, name: str) -> float:
+    h = float(check_fraction(as_real(haircut, "haircut"), "haircut", allow_zero=True))
+    im = float(check_nonnegative(as_real(initial_margin, name), name))
+    rate = h + im / position
+    if not 0 < rate < 1:
+        raise ValueError(
+            f"haircut + {name} / position must be strictly between 0 and 1, got {rate!r}"
+        )
+    return rate
+
+
+def margin_hike(
+    position: float,
+    equity: float,
+    haircut: float,
+    initial_margin_before: float,
+    initial_margin_after: float,
+) -> pd.DataFrame:
+    """The unwind forced when the clearing house raises initial margin on the swap.
+
+    As in :func:`spread_shock` the trade is one position financed at the effective haircut
+    ``haircut + initial_margin / position``; a rise in initial margin at unchanged equity is a
+    rise in that haircut, and :func:`treasury_rv.leverage.haircut_hike` gives the share of the
+    trade (Treasury and swap together, the margin scaling with the notional) that must go. A
+    fund at its limit sells ``1 - rate_before / rate_after`` of the position.
+
+    Parameters
+    ----------
+    position : float
+        Market value of the Treasury, dollars, positive.
+    equity : float
+        The fund's equity in the trade, dollars; at least the margin before the rise,
+        ``haircut x position + initial_margin_before``.
+    haircut : float
+        Repo haircut on the Treasury, a fraction in [0, 1).
+    initial_margin_before, initial_margin_after : float
+        Initial margin on the swap before and after the rise, dollars, not negative.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``initial_margin_before``, ``initial_margin_after`` and the columns of
+        :func:`treasury_rv.leverage.haircut_hike` (``haircut_before`` and ``haircut_after``
+        there are the effective rates).
+
+    Examples
+    --------
+    >>> out = margin_hike(100e6, 2e6, 0.005, 1.5e6, 3e6)  # margin doubles at 50x
+    >>> out.loc[0, ["sale", "sale_share"]].round(4).tolist()
+    [42857142.8571, 0.4286]
+    """
+    p = float(check_positive(as_real(position, "position"), "position"))
+    before = _margin_rate(p, haircut, initial_margin_before, "initial_margin_before")
+    after = _margin_rate(p, haircut, initial_margin_after, "initial_margin_after")
+    frame = leverage.haircut_hike(equity, before, after, position=p)
+    frame.insert(0, "initial_margin_after", float(initial_margin_after))
+    frame.insert(0, "initial_margin_before", float(initial_margin_before))
     return frame
 
 
