@@ -124,7 +124,7 @@ def test_cycle_grid_parts_add_up_and_match_trade_pnl(cycle_grid):
     wide = cycle_grid.pivot_table(
         index=["entry_pct", "specialness_bp"], columns="component", values="usd_mn"
     )
-    parts = ["Carry (GC)", "Specialness cost", "Convergence", "Market (pull to par)"]
+    parts = ["Carry", "Specialness", "Convergence", "Market"]
     np.testing.assert_allclose(wide[parts].sum(axis=1), wide["Total"], atol=1e-9)
     # One cell by hand with trade_pnl: entry at 30% of the cycle, 40bp special.
     model = LiquidityPremium()

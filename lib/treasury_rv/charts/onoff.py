@@ -53,6 +53,9 @@ MAX_ROWS = 5000
 #: Width of the plotting area of the two-panel charts, pixels (fits a phone column).
 PLOT_WIDTH = 260
 
+#: Width of the timeline's plotting area, pixels: narrower, to leave room for issue labels.
+TIMELINE_WIDTH = 210
+
 _MN = 1e6
 _BP = 1e4
 _VERMILION = PALETTE[1]
@@ -271,7 +274,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.VConcatChart:
     reopen = (
         alt.Chart(data)
         .transform_filter(alt.datum.row == "reopening")
-        .mark_tick(thickness=3, size=22, color=PALETTE[3])
+        .mark_tick(thickness=3, size=22, color=PALETTE[5])
         .encode(
             x=x,
             y=y,
@@ -282,7 +285,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.VConcatChart:
         )
     )
     top = alt.layer(bars, reopen).properties(
-        width=PLOT_WIDTH, height=30 * len(order), title="Issues (orange ticks: reopenings)"
+        width=TIMELINE_WIDTH, height=30 * len(order), title="Issues (ticks: reopenings)"
     )
     lines = (
         alt.Chart(data)
@@ -298,7 +301,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.VConcatChart:
                 alt.Tooltip("premium_bp:Q", title="Premium (bp)", format=".2f"),
             ],
         )
-        .properties(width=PLOT_WIDTH, height=160, title="Illustrative liquidity premium")
+        .properties(width=TIMELINE_WIDTH, height=160, title="Illustrative liquidity premium")
     )
     return alt.vconcat(top, lines, description=_TIMELINE_DESCRIPTION).resolve_scale(
         color="independent"
@@ -444,7 +447,7 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
         zero.encode(y="residual_bp:Q"),
         resid.mark_point(size=40, filled=True).encode(color=colour),
         base.transform_filter(pair)
-        .mark_text(align="right", dx=-8, fontSize=11)
+        .mark_text(align="left", dx=8, fontSize=11)
         .encode(x=x, y="residual_bp:Q", text="label:N", color=colour),
     ).properties(width=PLOT_WIDTH, height=200, title="Residuals against the refitted curve")
     return (
@@ -465,7 +468,7 @@ _RESIDUAL_DESCRIPTION = (
 # The trade over a cycle: entry age x specialness
 # --------------------------------------------------------------------------------------------
 
-_COMPONENTS = ["Carry (GC)", "Specialness cost", "Convergence", "Market (pull to par)", "Total"]
+_COMPONENTS = ["Carry", "Specialness", "Convergence", "Market", "Total"]
 
 
 def cycle_pnl_grid(
@@ -484,8 +487,8 @@ def cycle_pnl_grid(
     the on-the-run and buys the first off-the-run, DV01-neutral, and holds both to the issue
     date of the next new note, when the short leg goes off the run. Yields are ``curve``'s
     less each issue's premium from ``model`` at its age (the curve does not move); the short
-    pays a constant ``specialness`` on its cash for the whole holding (:func:`treasury_rv.
-    onoff.trade_pnl`). Illustrative.
+    pays a constant ``specialness`` on its cash for the whole holding
+    (:func:`treasury_rv.onoff.trade_pnl`). Illustrative.
 
     Parameters
     ----------
@@ -634,7 +637,7 @@ def cycle_pnl_chart(grid: pd.DataFrame, *, entry_pct: int, specialness_bp: int) 
         y=alt.Y("component:N", sort=_COMPONENTS, title=None),
         x=alt.X(
             "usd_mn:Q",
-            title="P&L to the next new issue (US$ million)",
+            title="P&L to the next issue ($mn)",
             scale=alt.Scale(domain=[min(lo - pad, 0), max(hi + pad, 0)], nice=False),
         ),
         color=alt.condition(alt.datum.usd_mn < 0, alt.value(_VERMILION), alt.value(PALETTE[0])),
@@ -647,15 +650,14 @@ def cycle_pnl_chart(grid: pd.DataFrame, *, entry_pct: int, specialness_bp: int) 
     words = base.transform_filter(alt.datum.component == "Total").transform_calculate(
         line1=(
             "'Enter ' + timeFormat(toDate(datum.entry_date + 'T12:00'), '%-d %b %Y')"
-            " + ', hold ' + datum.days + ' days; spread ' + format(datum.entry_spread_bp, '.2f')"
-            " + 'bp'"
+            " + ', hold ' + datum.days + ' days'"
         ),
-        line2=(
-            f"'Total ' + {_money_expr('usd_mn')} + '; breaks even at '"
-            " + format(datum.breakeven_bp, '.0f') + 'bp of specialness'"
-        ),
+        line2="'Spread at entry ' + format(datum.entry_spread_bp, '.2f') + 'bp'",
+        line3=f"'Total ' + {_money_expr('usd_mn')}",
+        line4="'Breaks even at ' + format(datum.breakeven_bp, '.0f') + 'bp special'",
     )
-    chart = alt.layer(zero, bars, *_text_lines(words, ["line1", "line2"])).add_params(age, spec)
+    lines = _text_lines(words, ["line1", "line2", "line3", "line4"])
+    chart = alt.layer(zero, bars, *lines).add_params(age, spec)
     return chart.properties(width="container", height=190, description=_CYCLE_DESCRIPTION)
 
 
@@ -829,24 +831,26 @@ def widening_chart(grid: pd.DataFrame, *, leverage: int, widening_bp: int) -> al
     gone = "datum.outcome == 'equity gone'"
     words = pick.transform_calculate(
         line1=(
-            "datum.leverage + '× on ' + " + _money_expr("equity_mn") + " + ' of equity, '"
-            " + datum.widening_bp + 'bp wider: loss ' + " + _money_expr("loss_mn")
+            "datum.leverage + '× on ' + " + _money_expr("equity_mn") + " + ', '"
+            " + datum.widening_bp + 'bp wider'"
         ),
         line2=(
-            f"{gone} ? 'Equity gone: the lender bears the rest'"
-            f" : 'Equity left ' + {_money_expr('equity_left_mn')}"
-            " + ' (' + format(datum.equity_left_pct, '.0f') + '%)'"
+            f"'Loss ' + {_money_expr('loss_mn')} + ({gone} ? ': equity gone'"
+            " : '; equity left ' + format(datum.equity_left_pct, '.0f') + '%')"
         ),
         line3=(
+            f"{gone} ? 'The lender bears the rest' : datum.call_mn > 0"
+            f" ? 'Margin call ' + {_money_expr('call_mn')} : 'No margin call'"
+        ),
+        line4=(
             f"{gone} ? 'Everything is sold' : datum.outcome == 'forced sale'"
-            f" ? 'Margin call ' + {_money_expr('call_mn')} + '; forced sale '"
-            f" + {_money_expr('sale_mn')} + ' ('"
+            f" ? 'Forced sale ' + {_money_expr('sale_mn')} + ' ('"
             " + format(datum.sale_pct, '.0f') + '% of both legs)'"
-            f" : datum.call_mn > 0 ? 'Margin call ' + {_money_expr('call_mn')}"
-            " + ', paid from spare cash' : 'No margin call'"
+            " : datum.call_mn > 0 ? 'Spare cash pays it' : ''"
         ),
     )
-    chart = alt.layer(zero, line, dot, *_text_lines(words, ["line1", "line2", "line3"]))
+    lines = _text_lines(words, ["line1", "line2", "line3", "line4"])
+    chart = alt.layer(zero, line, dot, *lines)
     chart = chart.add_params(lev_p, w_p).properties(
         width="container", height=240, description=_WIDENING_DESCRIPTION
     )
