@@ -102,6 +102,10 @@ def ql_bootstrap(trade: dt.date, tenors, rates) -> ql.YieldTermStructure:
             paymentConvention=ql.Following,
             paymentFrequency=ql.Annual,
             paymentCalendar=CAL,
+            # QuantLib's helpers roll an effective date that is the last business day of its
+            # month to month ends (end-of-month rule); the library's schedule does not, as in
+            # ql_swap below, so the reference is told the same rule.
+            endOfMonth=False,
         )
         for n, r in zip(tenors, rates, strict=True)
     ]
