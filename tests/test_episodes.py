@@ -325,6 +325,42 @@ def test_labels_and_constants():
     assert set(ep.MODELLED) < set(ep.EPISODES) and "gilt2022" not in ep.MODELLED
 
 
+def test_events_are_the_dated_rows_in_order():
+    for name in ep.EPISODES:
+        dated = ep.events(name)
+        assert dated["date"].notna().all()
+        assert list(dated["date"]) == sorted(dated["date"])
+        undated = ep.episode(name)["date"].isna().sum()
+        assert len(dated) + undated == len(ep.episode(name))
+
+
+@pytest.mark.parametrize("name", ["ltcm1998", "covid2020", "tariff2025"])
+def test_timeline_holds_the_closes_and_the_fitted_curves(name):
+    from treasury_rv.curves import gsw_curve
+
+    line = ep.timeline(name)
+    closes = line[line["kind"] == "close"]
+    shipped_closes = ep.daily_closes(name)
+    assert len(closes) == len(shipped_closes)
+    assert sorted(closes["rate"]) == sorted(shipped_closes["close"])
+    fitted = line[line["kind"] == "fitted par"]
+    assert len(fitted) >= 4  # at least two shipped curve dates per US episode
+    for row in fitted.itertuples():
+        years = 10.0 if row.maturity == "10-year" else 30.0
+        assert row.rate == gsw_curve(row.date).par_yield(years)
+        start = ep.figure(name, "stress_start")["date"]
+        assert abs((row.date - start).days) <= ep.CURVE_WINDOW_DAYS + 40
+    # The fitted par yield sits near the close on the same date (within 40bp).
+    both = line.pivot_table(index=["date", "maturity"], columns="kind", values="rate").dropna()
+    assert len(both) >= 4
+    assert ((both["close"] - both["fitted par"]).abs() < 0.004).all()
+
+
+def test_gilt_timeline_is_empty():
+    line = ep.timeline("gilt2022")
+    assert line.empty and list(line.columns) == ["date", "maturity", "kind", "rate", "source"]
+
+
 # --------------------------------------------------------------------------------------------
 # Calibrations
 # --------------------------------------------------------------------------------------------
