@@ -446,7 +446,11 @@ def calibration(name: str) -> dict[str, object]:
     >>> cal["position_type"], cal["leverage"], cal["intervention_kind"]
     ('basis', 50.0, 'backstop')
     """
-    name = _episode_name(name, MODELLED)
+    return dict(_calibration(_episode_name(name, MODELLED)))
+
+
+@functools.cache
+def _calibration(name: str) -> dict[str, object]:
     table = calibration_table()
     values = table[table["episode"] == name].set_index("parameter")["value"]
     out: dict[str, object] = {k: float(values[k]) for k in _NUMBERS}
