@@ -535,8 +535,8 @@ def episode_path(name: str, *, intervention: float = 0.0, delay: int | None = No
         with columns ``episode``, ``round``, ``price`` (index, 100 before the shock),
         ``price_change`` (fraction), ``yield_move_bp`` (the cumulative price fall as a yield
         or spread move at the bond's modified duration, first order, bp), ``loss``,
-        ``margin_call`` (the cash the lender asks for and the round's sale raises,
-        ``haircut x`` the sale ordered), ``forced_sale`` (proceeds of the round's sale),
+        ``margin_call`` (the cash the lender asks for, which the round's sale raises:
+        the haircut times the sale ordered), ``forced_sale`` (proceeds of the round's sale),
         ``absorbed`` (the part of it the backstop bought), ``injected`` (new equity),
         ``position``, ``repo_debt``, ``equity`` (all dollars), ``leverage``,
         ``cumulative_sold``, ``cumulative_loss`` (dollars) and ``defaulted``.
