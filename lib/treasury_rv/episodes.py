@@ -34,6 +34,7 @@ from treasury_rv.curves import gsw_curve
 from treasury_rv.data import shipped
 
 __all__ = [
+    "CURVE_WINDOW_DAYS",
     "EPISODES",
     "EPISODE_LABELS",
     "INTERVENTION_KINDS",
