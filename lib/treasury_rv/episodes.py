@@ -524,7 +524,7 @@ def episode_path(name: str, *, intervention: float = 0.0, delay: int | None = No
         Episode identifier, one of :data:`MODELLED`.
     intervention : float, default 0
         Size of the intervention, dollars, not negative (0: none). The size the episode saw
-        is ``calibration(name)["intervention_size"]``.
+        is the ``intervention_size`` of its :func:`calibration`.
     delay : int, optional
         Selling rounds before the intervention arrives, 0 to 1,000; by default the
         calibration's.
