@@ -473,6 +473,24 @@ def test_path_agrees_with_the_primers_spiral(name):
     np.testing.assert_array_equal(path["forced_sale"].to_numpy(), spiral["sold"].to_numpy())
 
 
+@pytest.mark.parametrize("name", ep.MODELLED)
+def test_outcomes_agree_with_the_paths(name):
+    out = ep.episode_outcomes().set_index(["episode", "scenario"])
+    cal = ep.calibration(name)
+    for scenario, size in (("none", 0.0), ("as it happened", cal["intervention_size"])):
+        path = ep.episode_path(name, intervention=size)
+        row = out.loc[(name, scenario)]
+        assert row["forced_sales"] == pytest.approx(path["cumulative_sold"].iloc[-1], rel=1e-12)
+        assert row["absorbed"] == pytest.approx(path["absorbed"].sum(), rel=1e-12, abs=1e-6)
+        assert row["injected"] == pytest.approx(path["injected"].sum(), rel=1e-12, abs=1e-6)
+        assert row["yield_move_bp"] == pytest.approx(path["yield_move_bp"].iloc[-1], rel=1e-12)
+        assert row["defaulted"] == path["defaulted"].iloc[-1]
+        assert row["rounds"] == path["round"].iloc[-1]
+        # Losses: the equity the fund had, plus what was injected, less what is left.
+        lost = cal["equity"] + path["injected"].sum() - path["equity"].iloc[-1]
+        assert row["total_loss"] == pytest.approx(lost, rel=1e-9)
+
+
 def test_model_is_deterministic():
     a, b = ep.episodes_table(), ep.episodes_table()
     pd.testing.assert_frame_equal(a, b)
