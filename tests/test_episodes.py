@@ -61,6 +61,9 @@ FACTS_FIGURES = [
     ("covid2020", "hf_net_treasury_sales", 173, "usd_bn"),
     ("covid2020", "hf_short_derivatives_cut", 232, "usd_bn"),
     ("covid2020", "hf_top50_share", 85, "percent"),
+    # Banegas, Monin & Petrasek (FEDS Note, 6 Oct 2021, federalreserve.gov): the top 50 funds held
+    # "90 percent of hedge fund repo and reverse repo in early 2020" (not in FACTS).
+    ("covid2020", "hf_top50_repo_share", 90, "percent"),
     # FACTS §2 line 115-117: Barth, Kahn & Mann, FEDS Note 2023-08-30 [P], 31 Jan 2019.
     ("covid2020", "lev_funds_futures_short_2019", 631, "usd_bn"),
     # FACTS §2 line 112-113 and §5 line 252-254: Barth & Kahn, OFR WP 21-01 (half, a quarter
@@ -97,6 +100,8 @@ FACTS_FIGURES = [
     ("tariff2025", "swap_spread_unwound", 60, "usd_bn"),
     ("tariff2025", "basis_trades", 830, "usd_bn"),
     ("tariff2025", "maturity_matched_trades", 395, "usd_bn"),
+    # Monin (2026): $830bn is "about double its previous peak in early 2020" (not in FACTS).
+    ("covid2020", "basis_trade_peak_early_2020", 415, "usd_bn"),
     # FACTS §2 line 123-124 and §5 line 248-251: the seed article, 50x normal, up to 100x,
     # about $800bn net short [S]; Banegas & Monin (2023), top-50 leverage near 7:1 [S].
     ("tariff2025", "leverage_normal", 50, "x"),
@@ -173,6 +178,15 @@ def test_superseded_gilt_figures_are_not_shipped():
     values = ep.episode("gilt2022")["value"]
     numbers = {v for v in values if isinstance(v, float)}
     assert not numbers & {160.0, 127.0}
+
+
+def test_derived_basis_peak_is_half_the_2025_size():
+    # Monin (2026): the September 2025 basis trade was "about double its previous peak in early
+    # 2020"; the shipped peak is that half, and lies in the $400-500bn of press estimates
+    # (FACTS §2 line 113, [S]).
+    peak = ep.fact("covid2020", "basis_trade_peak_early_2020")
+    assert peak == ep.fact("tariff2025", "basis_trades") / 2
+    assert 400 <= peak <= 500
 
 
 def test_recapitalisation_is_the_corrected_range():
