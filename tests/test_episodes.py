@@ -129,6 +129,9 @@ FACTS_FIGURES = [
     ("gilt2022", "gilt_30y_rise", 120, "bp"),
     ("gilt2022", "gilt_30y_close_27_september", 5, "percent"),
     ("gilt2022", "purchase_auction_limit", 5, "gbp_bn_per_day"),
+    # The Times, 27 Sep 2022 (not in FACTS): the 30-year gilt yield rose 45bp to 4.97% on 26 Sep.
+    ("gilt2022", "gilt_30y_rise_26_september", 45, "bp"),
+    ("gilt2022", "gilt_30y_close_26_september", 4.97, "percent"),
     ("gilt2022", "purchases", 19.3, "gbp_bn"),
     ("gilt2022", "purchases_conventional", 12.1, "gbp_bn"),
     ("gilt2022", "purchases_index_linked", 7.2, "gbp_bn"),
