@@ -57,7 +57,8 @@ def test_curve_grid_curves_reprice_their_swaps(curve_data):
     zero = curve[keys & (curve["series"] == "Zero rate (continuous)")]
     forward = curve[keys & (curve["series"] == "One-year forward rate (ACT/360)")]
     assert zero["years"].tolist() == list(range(1, 31))
-    assert forward["years"].tolist() == list(range(30))
+    assert forward["years"].tolist() == list(range(31))  # 0 to 29, and 30 where the last ends
+    assert forward["rate_pct"].iloc[-1] == forward["rate_pct"].iloc[-2]
     # The first one-year forward is the 1-year deposit rate implied by the first zero rate:
     # (exp(z t) - 1) / (days / 360), with t in ACT/365F years, computed here by hand.
     days = (dt.date(2026, 4, 2) - TRADE).days

@@ -66,7 +66,7 @@ _VERMILION = PALETTE[1]
 _GONE_COLOUR = _VERMILION
 
 #: Legend entries one under another, so a legend never sets the width of a phone-sized chart.
-_STACKED = alt.Legend(orient="bottom", direction="vertical", title=None, labelLimit=300)
+_STACKED = alt.Legend(orient="bottom", direction="vertical", title=None, labelLimit=230)
 
 _ZERO = "Zero rate (continuous)"
 _FORWARD = "One-year forward rate (ACT/360)"
@@ -117,7 +117,8 @@ def curve_grid(
     curve : pandas.DataFrame
         One row per (level, slope, year, series): the two keys, ``years`` and ``rate_pct``, for
         the series ``"Zero rate (continuous)"`` (to each whole year, ACT/365F) and
-        ``"One-year forward rate (ACT/360)"`` (from each whole year to the next).
+        ``"One-year forward rate (ACT/360)"`` (from each whole year to the next, at the year it
+        starts; the last one is repeated at the last year, where its step ends).
 
     Examples
     --------
@@ -166,11 +167,12 @@ def curve_grid(
                     }
                 )
             )
-            for series, values in (
-                (_ZERO, built.zero_rate(dates)),
-                (_FORWARD, built.forward_rate(starts, dates)),
+            forward = built.forward_rate(starts, dates)
+            for series, shown, values in (
+                (_ZERO, years, built.zero_rate(dates)),
+                # The last forward is repeated at the last year, where its step ends.
+                (_FORWARD, np.append(years - 1, years[-1]), np.append(forward, forward[-1])),
             ):
-                shown = years if series == _ZERO else years - 1
                 curve_frames.append(
                     pd.DataFrame(
                         {**keys, "years": shown, "rate_pct": values * 100, "series": series}
@@ -236,21 +238,18 @@ def curve_chart(
         scale=alt.Scale(domain=[_ZERO, _FORWARD, _PAR], range=[PALETTE[0], PALETTE[2], _VERMILION]),
         legend=_STACKED,
     )
-    lines = (
-        alt.Chart(curve)
-        .transform_filter(on)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("years:Q", title="Years"),
-                alt.Tooltip("rate_pct:Q", title="Rate (%)", format=".3f"),
-            ],
-        )
+    tip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("years:Q", title="Years"),
+        alt.Tooltip("rate_pct:Q", title="Rate (%)", format=".3f"),
+    ]
+    shown = alt.Chart(curve).transform_filter(on)
+    # Zero rates change smoothly; a one-year forward rate holds for its whole year.
+    zero_line = shown.transform_filter(f"datum.series == '{_ZERO}'").mark_line()
+    forward_line = shown.transform_filter(f"datum.series == '{_FORWARD}'").mark_line(
+        interpolate="step-after"
     )
+    lines = [m.encode(x=x, y=y, color=colour, tooltip=tip) for m in (zero_line, forward_line)]
     dots = (
         alt.Chart(pillars)
         .transform_filter(on)
@@ -267,8 +266,8 @@ def curve_chart(
             ],
         )
     )
-    top = alt.layer(lines, dots).properties(
-        width=PANEL_WIDTH, height=220, title="SOFR curve bootstrapped from par swap rates"
+    top = alt.layer(*lines, dots).properties(
+        width=PANEL_WIDTH, height=220, title="SOFR curve from par swap rates"
     )
 
     spreads = pillars["spread_bp"]
@@ -294,7 +293,7 @@ def curve_chart(
                 alt.Tooltip("treasury_pct:Q", title="Treasury yield (%)", format=".3f"),
             ],
         )
-        .properties(width=PANEL_WIDTH, height=150, title="Swap spread: swap rate − Treasury yield")
+        .properties(width=PANEL_WIDTH, height=150, title="Swap spread (swap − Treasury)")
     )
     return alt.vconcat(top, bars, description=_CURVE_DESCRIPTION).add_params(lvl, slp)
 
