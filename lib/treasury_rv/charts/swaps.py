@@ -434,7 +434,7 @@ def breakeven_chart(
     roc_on = _is_on(roc_p, "roc_key")
 
     low = min(data["breakeven_bp"].min(), 0.0)
-    x = alt.X("slr_pct:Q", title="Leverage-ratio requirement on Treasuries (%)")
+    x = alt.X("slr_pct:Q", title="SLR requirement on Treasuries (%)")
     y = alt.Y(
         "breakeven_bp:Q",
         title="Breakeven swap spread (bp)",
@@ -476,11 +476,11 @@ def breakeven_chart(
     )
     words = chosen.transform_calculate(
         line1=(
-            "format(datum.slr_pct, '.2f') + '% of capital at ' + format(datum.roc_pct, '.0f')"
-            " + '% a year costs ' + format(datum.cost_bp, '.0f') + 'bp a year'"
+            "'Capital ' + format(datum.slr_pct, '.2f') + '% × ' + format(datum.roc_pct, '.0f')"
+            " + '% = ' + format(datum.cost_bp, '.0f') + 'bp a year'"
         ),
         line2=(
-            f"'A dealer needs a swap spread of ' + (datum.breakeven_bp < 0 ? '{fmt.MINUS}' : '')"
+            f"'Breakeven spread ' + (datum.breakeven_bp < 0 ? '{fmt.MINUS}' : '')"
             " + format(abs(datum.breakeven_bp), '.0f') + 'bp or below'"
         ),
     )
@@ -618,7 +618,7 @@ def shock_chart(
     -------
     altair.LayerChart
         Equity left (% of the starting equity) against the spread move as a line with points
-        coloured by outcome, the chosen move outlined, four lines of text about it, and two
+        coloured by outcome, the chosen move outlined, five lines of text about it, and two
         sliders.
 
     Examples
@@ -675,29 +675,32 @@ def shock_chart(
     gone = "datum.zone == 'equity gone'"
     words = chosen.transform_calculate(pnl_size_mn="abs(datum.loss_mn)").transform_calculate(
         line1=(
-            "format(datum.leverage, '.0f') + '× and a ' + format(datum.move_bp, '+.0f')"
-            f" + 'bp move: P&L ' + (datum.loss_mn > 0 ? '{fmt.MINUS}' : '+')"
+            "format(datum.leverage, '.0f') + '×, spread ' + format(datum.move_bp, '+.0f')"
+            f" + 'bp: P&L ' + (datum.loss_mn > 0 ? '{fmt.MINUS}' : '+')"
             f" + {_money_expr('pnl_size_mn')}"
         ),
         line2=(
-            f"{gone} ? 'Equity gone: the fund has failed'"
+            f"{gone} ? 'Equity gone: the fund fails'"
             f" : 'Equity left ' + {_money_expr('equity_left_mn')}"
             " + ' (' + format(datum.equity_left_pct, '.0f') + '%)'"
         ),
         line3=(
-            f"{gone} ? 'Lenders and the clearing house bear the rest'"
-            f" : datum.zone == 'no call' ? 'No margin call: the spread rose'"
+            f"{gone} ? 'Its lenders bear the rest'"
+            " : datum.zone == 'no call' ? 'No margin call'"
             f" : 'Margin call ' + {_money_expr('call_mn')}"
-            f" + ', spare cash ' + {_money_expr('spare_mn')}"
         ),
         line4=(
+            f"{gone} || datum.zone == 'no call' ? '' : 'Spare cash ' + {_money_expr('spare_mn')}"
+        ),
+        line5=(
             f"{gone} ? '' : datum.zone == 'forced sale'"
             f" ? 'Forced sale ' + {_money_expr('sale_mn')}"
-            " + ' (' + format(datum.sale_pct, '.0f') + '% of the position)'"
+            " + ' (' + format(datum.sale_pct, '.0f') + '%)'"
             " : ''"
         ),
     )
-    layers = [zero, line, dots, ring, *_text_lines(words, ["line1", "line2", "line3", "line4"])]
+    text = _text_lines(words, ["line1", "line2", "line3", "line4", "line5"])
+    layers = [zero, line, dots, ring, *text]
     chart = alt.layer(*layers).add_params(lev_p, move_p)
     return chart.properties(
         width="container",
