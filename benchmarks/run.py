@@ -103,9 +103,18 @@ def swap_throughput() -> dict[str, float]:
     rates = [0.0410, 0.0392, 0.0385, 0.0380, 0.0383, 0.0390, 0.0394, 0.0398, 0.04, 0.0396, 0.039]
     curve = swaps.SofrCurve.bootstrap(trade, tenors, rates)
     many = np.random.default_rng(0).integers(1, 31, size=10_000)
+
+    def bootstrap():
+        swaps._period_dates.cache_clear()  # time the schedule too, not a cached one
+        return swaps.SofrCurve.bootstrap(trade, tenors, rates)
+
+    def par_rates():
+        swaps._period_dates.cache_clear()
+        return swaps.ois_par_rate(curve, trade, many)
+
     return {
-        "sofr_bootstrap_11_ms": best_ms(lambda: swaps.SofrCurve.bootstrap(trade, tenors, rates)),
-        "ois_par_rate_10k_ms": best_ms(lambda: swaps.ois_par_rate(curve, trade, many)),
+        "sofr_bootstrap_11_ms": best_ms(bootstrap),
+        "ois_par_rate_10k_ms": best_ms(par_rates),
     }
 
 

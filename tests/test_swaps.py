@@ -34,6 +34,7 @@ from treasury_rv.swaps import (
     dealer_breakeven_spread_bp,
     effective_date,
     hedge_notional,
+    margin_hike,
     modified_following,
     ois_par_rate,
     ois_schedule,
@@ -286,6 +287,17 @@ def test_datetime64_dates_give_the_same_factors():
     assert c.discount(as64).tolist() == c.discount(days).tolist()
 
 
+def test_schedule_columns_feed_the_curve(curve):
+    table = ois_schedule(TRADE, 5)
+    from_series = curve.discount(table["payment"])
+    assert from_series.tolist() == curve.discount(list(table["payment"])).tolist()
+    stamps = pd.to_datetime(pd.Series(table["payment"]))
+    assert curve.discount(stamps).tolist() == pytest.approx(from_series.tolist(), rel=1e-15)
+    assert curve.discount(pd.DatetimeIndex(stamps)).tolist() == pytest.approx(
+        from_series.tolist(), rel=1e-15
+    )
+
+
 def test_shifted_moves_every_zero_rate():
     c = SofrCurve(TRADE, [D(2026, 4, 2), D(2030, 4, 2)], [0.96, 0.82])
     days = [D(2025, 5, 1), D(2028, 1, 1), D(2040, 1, 1)]
@@ -502,6 +514,19 @@ def test_spread_shock_requires_equity_for_the_margins():
         spread_shock(-1.0, position=100e6, equity=1e6, dv01=1e4, haircut=0.005, initial_margin=1e6)
 
 
+def test_margin_hike_goes_through_leverage():
+    out = margin_hike(100e6, 2e6, 0.005, 1.5e6, 3e6)
+    expected = leverage.haircut_hike(2e6, 0.02, 0.035, position=100e6)
+    pd.testing.assert_frame_equal(
+        out.drop(columns=["initial_margin_before", "initial_margin_after"]), expected
+    )
+    # at the limit (50x at an effective 2%) the share sold is 1 - 2% / 3.5%
+    assert out.loc[0, "sale_share"] == pytest.approx(1 - 0.02 / 0.035)
+    # a fund with room to spare sells nothing for a small rise, and a cut forces nothing
+    assert margin_hike(100e6, 5e6, 0.005, 1.5e6, 2e6).loc[0, "sale"] == 0.0
+    assert margin_hike(100e6, 2e6, 0.005, 1.5e6, 1e6).loc[0, "sale"] == 0.0
+
+
 # --------------------------------------------------------------------------------------------
 # The supplementary leverage ratio (FACTS.md section 5)
 # --------------------------------------------------------------------------------------------
@@ -656,6 +681,10 @@ def test_properties_of_a_bootstrapped_curve(size, data, fixed):
             TypeError,
             "spread_change_bp",
         ),
+        (lambda c: margin_hike(1e8, 2e6, 0.005, -1.0, 3e6), ValueError, "initial_margin_before"),
+        (lambda c: margin_hike(1e8, 2e6, 0.005, 1e6, 2e8), ValueError, "initial_margin_after"),
+        (lambda c: margin_hike(1e8, 1e6, 0.005, 1e6, 2e6), ValueError, "equity"),
+        (lambda c: margin_hike(0.0, 1e6, 0.005, 1e6, 2e6), ValueError, "position"),
         (lambda c: slr_rule("2025-01-01"), TypeError, "on_date"),
         (lambda c: balance_sheet_cost_bp(5.0, 0.1), ValueError, "slr"),
         (lambda c: balance_sheet_cost_bp(0.05, -0.1), ValueError, "return_on_capital"),

@@ -17,6 +17,10 @@ Conventions of a spot-starting SOFR OIS
 * The floating leg compounds SOFR; on a single curve a period from ``s`` to ``e`` pays
   ``DF(s) / DF(e) - 1`` per unit of notional, at its payment date.
 
+These are the terms of the standard ``USD-FIXED-1Y-SOFR-OIS`` convention of the OpenGamma Strata
+library (spot two days, both legs annual ACT/360, payment two days after each period); the
+ISDA definitions themselves were not consulted.
+
 So for a swap of ``n`` years with periods ``k = 1..n`` (accrual ``a_k``, payment date ``p_k``)
 
 ``annuity = sum_k a_k DF(p_k)``, ``par rate = sum_k (DF(s_k) / DF(e_k) - 1) DF(p_k) / annuity``.
@@ -24,6 +28,12 @@ So for a swap of ``n`` years with periods ``k = 1..n`` (accrual ``a_k``, payment
 The curve (:class:`SofrCurve`) holds discount factors at pillar dates and interpolates
 log-linearly in time (flat instantaneous forward rates between pillars), extrapolating the last
 forward rate past the last pillar. Times are ACT/365F years from the curve's reference date.
+
+The trade (:func:`hedge_notional`, :func:`trade_carry_bp`, :func:`trade_pnl`) is sized to
+match DV01s, so a parallel move leaves it flat and only the spread's moves count. Its margin
+(:func:`swap_initial_margin`, :func:`spread_shock`, :func:`margin_hike`) goes through
+:mod:`treasury_rv.leverage`, the library's one margin model: the pair is one position at an
+effective haircut, the repo haircut plus the swap's initial margin over the Treasury's value.
 
 The balance-sheet model at the end (:data:`SLR_RULES`, :func:`balance_sheet_cost_bp`,
 :func:`dealer_breakeven_spread_bp`) is *illustrative*: it prices the supplementary leverage
@@ -68,6 +78,7 @@ __all__ = [
     "dealer_breakeven_spread_bp",
     "effective_date",
     "hedge_notional",
+    "margin_hike",
     "modified_following",
     "ois_par_rate",
     "ois_schedule",
@@ -111,7 +122,9 @@ def _ordinals(value: object, name: str) -> tuple[np.ndarray, bool]:
     if isinstance(value, np.ndarray) and value.dtype.kind == "M":
         days = value.astype("datetime64[D]").astype(np.int64)
         return days + _EPOCH_ORDINAL, False
-    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray | pd.Series):
+    if isinstance(value, str) or not isinstance(
+        value, Sequence | np.ndarray | pd.Series | pd.Index
+    ):
         raise TypeError(
             f"{name} must be a datetime.date or a sequence of them, got {type(value).__name__}"
         )
@@ -421,9 +434,8 @@ class SofrCurve:
                 )
             node_y.append(brentq(error, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
             node_t.append(t_pillar)
-        ref = trade.toordinal()
-        dates = [dt.date.fromordinal(ref + round(t * _DAYS_PER_YEAR)) for t in node_t]
-        return cls(trade, dates, np.exp(node_y))
+        pays = _period_dates(effective_date(trade), int(tenors[-1]))[2]
+        return cls(trade, [pays[n - 1] for n in tenors], np.exp(node_y))
 
 
 # --------------------------------------------------------------------------------------------
@@ -544,9 +556,7 @@ def ois_schedule(trade_date: dt.date, tenor_years: int) -> pd.DataFrame:
         raise TypeError("tenor_years must be one whole number of years")
     starts, ends, pays = _period_dates(effective_date(trade), int(tenor))
     accrual = [(e - s).days / 360 for s, e in zip(starts, ends, strict=True)]
-    return pd.DataFrame(
-        {"start": starts, "end": ends, "payment": pays, "accrual": np.round(accrual, 12)}
-    )
+    return pd.DataFrame({"start": starts, "end": ends, "payment": pays, "accrual": accrual})
 
 
 # --------------------------------------------------------------------------------------------
@@ -999,13 +1009,7 @@ def spread_shock(
     p = float(check_positive(as_real(position, "position"), "position"))
     e = float(check_positive(as_real(equity, "equity"), "equity"))
     d = float(check_positive(as_real(dv01, "dv01"), "dv01"))
-    h = float(check_fraction(as_real(haircut, "haircut"), "haircut", allow_zero=True))
-    im = float(check_nonnegative(as_real(initial_margin, "initial_margin"), "initial_margin"))
-    rate = h + im / p
-    if not 0 < rate < 1:
-        raise ValueError(
-            f"haircut + initial_margin / position must be strictly between 0 and 1, got {rate!r}"
-        )
+    rate = _margin_rate(p, haircut, initial_margin, "initial_margin")
     pnl = d * move
     if np.any(np.abs(pnl) > p):
         raise ValueError("spread_change_bp x dv01 must not exceed the position in size")
@@ -1013,6 +1017,66 @@ def spread_shock(
     frame.insert(0, "margin_rate", rate)
     frame.insert(0, "trade_pnl", pnl)
     frame.insert(0, "spread_change_bp", move)
+    return frame
+
+
+def _margin_rate(position: float, haircut: object, initial_margin: object, name: str) -> float:
+    h = float(check_fraction(as_real(haircut, "haircut"), "haircut", allow_zero=True))
+    im = float(check_nonnegative(as_real(initial_margin, name), name))
+    rate = h + im / position
+    if not 0 < rate < 1:
+        raise ValueError(
+            f"haircut + {name} / position must be strictly between 0 and 1, got {rate!r}"
+        )
+    return rate
+
+
+def margin_hike(
+    position: float,
+    equity: float,
+    haircut: float,
+    initial_margin_before: float,
+    initial_margin_after: float,
+) -> pd.DataFrame:
+    """The unwind forced when the clearing house raises initial margin on the swap.
+
+    As in :func:`spread_shock` the trade is one position financed at the effective haircut
+    ``haircut + initial_margin / position``; a rise in initial margin at unchanged equity is a
+    rise in that haircut, and :func:`treasury_rv.leverage.haircut_hike` gives the share of the
+    trade (Treasury and swap together, the margin scaling with the notional) that must go. A
+    fund at its limit sells ``1 - rate_before / rate_after`` of the position.
+
+    Parameters
+    ----------
+    position : float
+        Market value of the Treasury, dollars, positive.
+    equity : float
+        The fund's equity in the trade, dollars; at least the margin before the rise,
+        ``haircut x position + initial_margin_before``.
+    haircut : float
+        Repo haircut on the Treasury, a fraction in [0, 1).
+    initial_margin_before, initial_margin_after : float
+        Initial margin on the swap before and after the rise, dollars, not negative.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``initial_margin_before``, ``initial_margin_after`` and the columns of
+        :func:`treasury_rv.leverage.haircut_hike` (``haircut_before`` and ``haircut_after``
+        there are the effective rates).
+
+    Examples
+    --------
+    >>> out = margin_hike(100e6, 2e6, 0.005, 1.5e6, 3e6)  # margin doubles at 50x
+    >>> out.loc[0, ["sale", "sale_share"]].round(4).tolist()
+    [42857142.8571, 0.4286]
+    """
+    p = float(check_positive(as_real(position, "position"), "position"))
+    before = _margin_rate(p, haircut, initial_margin_before, "initial_margin_before")
+    after = _margin_rate(p, haircut, initial_margin_after, "initial_margin_after")
+    frame = leverage.haircut_hike(equity, before, after, position=p)
+    frame.insert(0, "initial_margin_after", float(initial_margin_after))
+    frame.insert(0, "initial_margin_before", float(initial_margin_before))
     return frame
 
 
@@ -1082,9 +1146,10 @@ SLR_RULES: tuple[SlrRule, ...] = (
         bank=(0.06, 0.06),
         treasuries_excluded=True,
         source=(
-            "Federal Reserve Board interim final rule of 1 April 2020 (holding companies; banks "
-            "could elect a similar exclusion); expired 31 March 2021, not extended (joint "
-            "release of 19 March 2021)"
+            "Federal Reserve Board interim final rule announced 1 April 2020 (FR Doc. "
+            "2020-07345, Federal Register 14 April 2020) for holding companies; their banks "
+            "could elect a similar exclusion (85 FR 32980, 1 June 2020); expired 31 March "
+            "2021, not extended (joint release of 19 March 2021)"
         ),
         confirmed=True,
     ),
@@ -1097,8 +1162,9 @@ SLR_RULES: tuple[SlrRule, ...] = (
         treasuries_excluded=False,
         source=(
             "Joint proposal of 27 June 2025 (90 FR 30780): buffer = 50% of the method-1 G-SIB "
-            "surcharge, 3.5-4.25%; final rule of 25 November 2025 caps the bank buffer at 1% "
-            "(at most 4%); effective 1 April 2026, optional from 1 January 2026"
+            "surcharge, 3.5-4.25%; final rule of 25 November 2025 (FR Doc. 2025-21626; OCC "
+            "Bulletin 2025-41) caps the bank buffer at 1% (at most 4%); effective 1 April "
+            "2026, optional from 1 January 2026"
         ),
         confirmed=True,
     ),
