@@ -1124,6 +1124,13 @@ class SlrRule:
 
 
 #: SLR settings for US G-SIBs since the enhanced SLR took effect, oldest first.
+#:
+#: The 2014 rule (5% for holding companies, 6% for their banks, from 1 January 2018), the
+#: temporary exclusion of Treasuries and reserves (1 April 2020 to 31 March 2021) and the 2025
+#: recalibration (3.5-4.25% and at most 4%, from 1 April 2026). Each :class:`SlrRule` carries
+#: its source.
+#:
+#: :meta hide-value:
 SLR_RULES: tuple[SlrRule, ...] = (
     SlrRule(
         name="2014 enhanced SLR",
