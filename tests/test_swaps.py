@@ -660,6 +660,7 @@ def test_properties_of_a_bootstrapped_curve(size, data, fixed):
         (lambda c: ois_par_rate(c, D(2025, 4, 1), 5), ValueError, "trade_date"),
         (lambda c: ois_par_rate(c, TRADE, "10"), TypeError, "tenor_years"),
         (lambda c: annuity(c, TRADE, -1), ValueError, "tenor_years"),
+        (lambda c: ois_par_rate(c, TRADE, []), ValueError, "tenor_years"),
         (lambda c: swap_pv(c, TRADE, 5, 4.0, 1e6), ValueError, "fixed_rate"),
         (lambda c: swap_pv(c, TRADE, 5, 0.04, -1e6), ValueError, "notional"),
         (lambda c: swap_pv(c, TRADE, 5, 0.04, 1e6, pay_fixed="yes"), TypeError, "pay_fixed"),
