@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +188,8 @@ class State:
 
     solutions: bool
     in_solution: bool = False
+    #: The last thing read was a ``{solution}``: hidden cells right after it compute its numbers.
+    after_solution: bool = False
     exercises: dict[str, int] = field(default_factory=dict)
     count: int = 0
 
@@ -256,8 +259,11 @@ def convert_markdown(
     for block in _split_blocks(text.splitlines()):
         if isinstance(block, str):
             text_lines.append(block)
+            if block.strip():
+                state.after_solution = False
             continue
         flush()
+        state.after_solution = isinstance(block, Directive) and block.name == "solution"
         if state.in_solution and not state.solutions:
             if isinstance(block, Directive) and block.name == "solution-end":
                 state.in_solution = False
@@ -321,6 +327,15 @@ def convert_code(source: str, resolver: Resolver) -> str:
     return source
 
 
+def _part_of_solution(cell: nbformat.NotebookNode, state: State) -> bool:
+    """Whether a code cell belongs to a solution: inside one, or hidden right after one."""
+    return state.in_solution or (state.after_solution and _hidden(cell))
+
+
+def _hidden(cell: nbformat.NotebookNode) -> bool:
+    return "remove-cell" in cell.metadata.get("tags", [])
+
+
 def convert_notebook(
     executed: nbformat.NotebookNode,
     resolver: Resolver,
@@ -338,7 +353,10 @@ def convert_notebook(
             text = convert_markdown(cell.source, resolver, state, substitutions)
             if text.strip():
                 cells.append(nbformat.v4.new_markdown_cell(text))
-        elif cell.cell_type == "code" and (solutions or not state.in_solution):
+        elif cell.cell_type == "code" and not solutions and _part_of_solution(cell, state):
+            continue
+        elif cell.cell_type == "code":
+            state.after_solution = state.after_solution and _hidden(cell)
             code = nbformat.v4.new_code_cell(convert_code(cell.source, resolver))
             if "hide-input" in cell.metadata.get("tags", []):
                 code.metadata["jupyter"] = {"source_hidden": True}
@@ -497,6 +515,25 @@ def notebook_names(docname: str) -> tuple[str, str]:
     return f"{stem}.ipynb", f"{stem}{SOLUTIONS_SUFFIX}.ipynb"
 
 
+def wheel_name(root: Path) -> str:
+    """File name of the library's wheel, from the version in ``pyproject.toml``."""
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+    return f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
+
+
+def fill_settings(app, docname, source) -> None:
+    """Put the repository's address and the wheel's name wherever a page names them.
+
+    ``{{ trv_repository_url }}`` and ``{{ trv_wheel }}`` are replaced before MyST reads the page,
+    so they work in code blocks too.
+    """
+    source[0] = (
+        source[0]
+        .replace("{{ trv_repository_url }}", app.config.trv_repository_url)
+        .replace("{{ trv_wheel }}", wheel_name(Path(app.confdir)))
+    )
+
+
 def build_wheel(root: Path, dest: Path) -> Path:
     """Build the library's wheel from a clean copy of its sources into ``dest``; return it."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -599,6 +636,7 @@ def point_download_menu(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.add_config_value("trv_repository_url", "", "html", types=[str])
+    app.connect("source-read", fill_settings)
     app.connect("doctree-resolved", link_reader_notebooks)
     app.connect("html-page-context", point_download_menu, priority=600)
     app.connect("build-finished", write_reader_notebooks, priority=600)
