@@ -350,27 +350,38 @@ def test_repository_address_is_one_setting():
 
 @pytest.fixture(scope="session")
 def reader_venv() -> Path:
-    """A virtual environment with only the wheel (and its dependencies) and ipykernel."""
+    """A virtual environment with only the wheel (and its dependencies) and ipykernel.
+
+    Cached under ``_build/reader-venv``, keyed on the dependencies the wheel declares (a new
+    environment when they change); the wheel itself is reinstalled whenever its hash changes.
+    """
     wheel = DOWNLOADS / tn.wheel_name(ROOT)
     if not wheel.is_file():
         pytest.fail(f"no {wheel.name}: build the site first")
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:16]
-    venv = ROOT / "_build" / "reader-venv" / digest
-    python = venv / "bin" / "python"
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read(next(n for n in zf.namelist() if n.endswith("METADATA"))).decode()
+    requires = sorted(re.findall(r"^Requires-Dist: (.+)$", metadata, re.MULTILINE))
+    key = hashlib.sha256(json.dumps([sys.version_info[:2], requires]).encode()).hexdigest()
+    venv = ROOT / "_build" / "reader-venv" / key[:16]
+    python = str(venv / "bin" / "python")
     if not (venv / "ready").is_file():
-        shutil.rmtree(venv, ignore_errors=True)
+        shutil.rmtree(venv.parent, ignore_errors=True)  # older environments, and a half-made one
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", str(wheel), "ipykernel"], check=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", str(wheel), "ipykernel"],
-            check=True,
-        )
-        subprocess.run(
-            [str(python), "-m", "ipykernel", "install", "--prefix", str(venv)]
+            [python, "-m", "ipykernel", "install", "--prefix", str(venv)]
             + ["--name", "trv-reader", "--display-name", "treasury_rv reader"],
             check=True,
             capture_output=True,
         )
-        (venv / "ready").write_text(wheel.name)
+        (venv / "ready").write_text("")
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if (venv / "ready").read_text() != digest:
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+            check=True,
+        )
+        (venv / "ready").write_text(digest)
     return venv
 
 

@@ -72,12 +72,13 @@ def theme_config() -> dict[str, Any]:
     Returns
     -------
     dict
-        A Vega-Lite top-level ``config`` object: transparent background, system fonts,
-        Okabe–Ito categorical range, responsive width.
+        A Vega-Lite top-level ``config`` object: system fonts, Okabe–Ito categorical range,
+        responsive width; a transparent background on the site (which themes the page behind
+        it) and white in a live kernel, where the notebook's theme may be dark.
     """
     return {
         "config": {
-            "background": None,
+            "background": None if building_static_site() else "white",
             "font": _FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "range": {"category": list(PALETTE)},
