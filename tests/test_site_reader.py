@@ -222,7 +222,7 @@ def test_bibliography_is_author_year():
     assert len(labels) > 10
     assert not [x for x in labels if x.strip().isdigit()], "numbered bibliography labels"
     assert not [x for x in labels if "\\" in x or "&quot;" in x], "LaTeX left in labels"
-    year = re.compile(r"\b(1[89]|20)\d\d[a-z]?$|n\.d\.$")
+    year = re.compile(r"\b(1[89]|20)\d\d[a-z]?$|n\.d\.[a-z]?$")
     assert all(year.search(x.strip()) for x in labels), [x for x in labels if not year.search(x)]
 
 
