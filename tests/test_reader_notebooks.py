@@ -330,8 +330,13 @@ def test_wheel_is_served_with_the_site_and_declares_what_chapters_need():
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         metadata = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
-    shipped = {p.name for p in (ROOT / "lib" / "treasury_rv" / "data").glob("*.csv")}
-    assert shipped and {Path(n).name for n in names if n.endswith(".csv")} == shipped
+    package = ROOT / "lib" / "treasury_rv"
+    data = {  # the shipped datasets and the loaders' samples
+        p.relative_to(package.parent).as_posix()
+        for p in (package / "data").rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    }
+    assert data and {n for n in names if n.startswith("treasury_rv/data/")} >= data
     assert "treasury_rv/notebook.py" in names
     requires = re.findall(r"^Requires-Dist: ([\w.-]+)", metadata, re.MULTILINE)
     assert {"ipywidgets", "anywidget", "vl-convert-python", "altair"} <= set(requires)
