@@ -394,9 +394,12 @@ def treasury_par_curve(
     source : str or os.PathLike, optional
         A file in Treasury's format, or its URL, to read instead of Treasury's site. With
         ``source``, ``year`` and ``start``/``end`` only filter the rows.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 30); no retries.
 
     Returns
     -------
@@ -483,9 +486,12 @@ def fed_fitted_curve(
         First and last dates to keep (inclusive); by default every date.
     source : str or os.PathLike, optional
         A file in the Fed's format, or its URL, to read instead of the Fed's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 60); no retries.
 
     Returns
     -------
@@ -631,9 +637,12 @@ def sofr_rates(
         only filter the rows.
     source : str or os.PathLike, optional
         A file in the NY Fed's format, or its URL, to read instead of the NY Fed's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 30); no retries.
 
     Returns
     -------
@@ -773,9 +782,12 @@ def cftc_treasury_positions(
         Contract codes to keep, among "ZT", "ZF", "ZN", "TN", "ZB", "UB" (default: all six).
     source : str or os.PathLike, optional
         The zip, or the text file inside it, or its URL, to read instead of the CFTC's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 60); no retries.
 
     Returns
     -------
