@@ -379,6 +379,8 @@ def test_an_unknown_maturity_column_is_named(tmp_path):
         (data.sofr_rates, SOFR, "5.32", '"5.32"', "percentRate"),
         (data.cftc_treasury_positions, TFF, "2022-02-15", "02/15/2022", "Report_Date"),
         (data.cftc_treasury_positions, TFF, ",1250000,", ",n/a,", "Lev_Money_Positions_Short"),
+        (data.cftc_treasury_positions, TFF, ",1250000,", ",,", "Lev_Money_Positions_Short"),
+        (data.cftc_treasury_positions, TFF, ",1250000,", ",nan,", "Lev_Money_Positions_Short"),
     ],
 )
 def test_unreadable_cells_are_format_changes_naming_the_column(

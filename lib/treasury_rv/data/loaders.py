@@ -311,11 +311,13 @@ def _dates(values: Iterable[object], fmt: str, column: str, what: str) -> list[d
     return out
 
 
-def _numbers(series: pd.Series, column: str, what: str, missing: set[str]) -> np.ndarray:
-    text = series.astype(str).str.strip()
-    blank = text.isin(missing) | series.isna()
-    out = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = out.isna() & ~blank
+def _numbers(table: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """A column read by :func:`_csv` as floats; a cell that is not a number is an error."""
+    series = table[column]
+    if pd.api.types.is_numeric_dtype(series):
+        return series.to_numpy(dtype=float)
+    out = pd.to_numeric(series.astype(str).str.strip(), errors="coerce")
+    bad = out.isna() & series.notna()
     if bad.any():
         raise FormatChangedError(
             f"{what}: column {column!r} holds {series[bad].iloc[0]!r}, not a number"
@@ -323,15 +325,27 @@ def _numbers(series: pd.Series, column: str, what: str, missing: set[str]) -> np
     return out.to_numpy(dtype=float)
 
 
-def _csv(payload: bytes, what: str) -> pd.DataFrame:
+def _csv(payload: bytes, what: str, text: Iterable[str], missing: Iterable[str]) -> pd.DataFrame:
+    """Read a CSV: the ``text`` columns as strings, the others as numbers where they parse.
+
+    Cells in ``missing`` (and only those) become NaN; column names are stripped.
+    """
     try:
-        text = payload.decode("utf-8-sig")
+        decoded = payload.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise FormatChangedError(f"{what}: the file is not UTF-8 text") from err
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        table = pd.read_csv(
+            io.StringIO(decoded),
+            dtype=dict.fromkeys(text, str),
+            na_values=list(missing),
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise FormatChangedError(f"{what}: the file is not a readable CSV ({err})") from err
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
 
 
 # --------------------------------------------------------------------------------------
@@ -345,8 +359,7 @@ def _tenor_years(label: str) -> float:
 
 def _parse_par_curve(payload: bytes) -> pd.DataFrame:
     what = "Treasury par yield curve"
-    table = _csv(payload, what)
-    table.columns = [str(c).strip() for c in table.columns]
+    table = _csv(payload, what, text=["Date"], missing=["", "N/A", "NA"])
     _require(table.columns, ["Date", "10 Yr"], what)
     others = [c for c in table.columns if c != "Date" and not _TENOR.match(c)]
     if others:
@@ -357,7 +370,7 @@ def _parse_par_curve(payload: bytes) -> pd.DataFrame:
     dates = _dates(table["Date"], "%m/%d/%Y", "Date", what)
     rows = []
     for label in table.columns.drop("Date"):
-        pct = _numbers(table[label], label, what, {"", "N/A", "NA"})
+        pct = _numbers(table, label, what)
         years = _tenor_years(label)
         rows.extend(
             (d, label, years, p / 100) for d, p in zip(dates, pct, strict=True) if np.isfinite(p)
@@ -451,13 +464,15 @@ def _parse_fed_curve(payload: bytes) -> pd.DataFrame:
         raise FormatChangedError(
             f"{what}: missing column 'Date': no line of the file starts with a 'Date' header"
         )
-    table = _csv("\n".join(lines[header:]).encode("utf-8"), what)
-    table.columns = [str(c).strip() for c in table.columns]
+    body = "\n".join(lines[header:]).encode("utf-8")
+    table = _csv(body, what, text=["Date"], missing=["", "NA", "N/A"])
     _require(table.columns, _FED_REQUIRED, what)
     frame = pd.DataFrame({"date": _dates(table["Date"], "%Y-%m-%d", "Date", what)})
+    columns = {}
     for column in table.columns.drop("Date"):
-        values = _numbers(table[column], column, what, {"", "NA", "N/A"})
-        frame[column] = values / 100 if column.startswith("SVEN") else values
+        values = _numbers(table, column, what)
+        columns[column] = values / 100 if column.startswith("SVEN") else values
+    frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
@@ -710,8 +725,8 @@ def _unzip(payload: bytes, what: str) -> bytes:
 
 def _parse_tff(payload: bytes, codes: dict[str, str]) -> pd.DataFrame:
     what = "CFTC Traders in Financial Futures"
-    table = _csv(_unzip(payload, what), what)
-    table.columns = [str(c).strip() for c in table.columns]
+    text = ["Market_and_Exchange_Names", _TFF_DATE, _TFF_CODE]
+    table = _csv(_unzip(payload, what), what, text=text, missing=[])
     _require(table.columns, _TFF_REQUIRED, what)
     code = table[_TFF_CODE].str.strip().str.zfill(6)
     by_code = {v: k for k, v in codes.items()}
@@ -726,8 +741,7 @@ def _parse_tff(payload: bytes, codes: dict[str, str]) -> pd.DataFrame:
         }
     )
     for column, name in _TFF_POSITIONS.items():
-        values = _numbers(table[column].str.replace(",", ""), column, what, set())
-        frame[name] = values.astype(np.int64)
+        frame[name] = _numbers(table, column, what).astype(np.int64)
     frame["lev_money_net"] = frame["lev_money_long"] - frame["lev_money_short"]
     return frame.sort_values(["date", "contract"], kind="stable").reset_index(drop=True)
 
