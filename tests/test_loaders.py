@@ -96,6 +96,13 @@ def test_par_curve_filters_by_year_or_dates_on_a_given_file():
     assert sorted(set(window["date"])) == [D(2020, 3, 10), D(2020, 3, 18)]
 
 
+def test_dates_before_the_first_published_year_only_filter_a_given_file():
+    curve = data.treasury_par_curve(start=D(1985, 1, 1), end=D(2020, 3, 9), source=PAR_CURVE)
+    assert sorted(set(curve["date"])) == [D(2020, 3, 9)]
+    with pytest.raises(ValueError, match="start's year must be between 1990"):
+        data.treasury_par_curve(start=D(1985, 1, 1))
+
+
 def test_par_curve_downloads_each_calendar_year_from_treasury(opener, tmp_path):
     url_2019 = loaders.TREASURY_PAR_CURVE_URL.format(year=2019)
     url_2020 = loaders.TREASURY_PAR_CURVE_URL.format(year=2020)

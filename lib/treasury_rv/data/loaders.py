@@ -265,10 +265,10 @@ def _period(
     hi = None if end is None else as_date(end, "end")
     if lo is not None and hi is not None and hi < lo:
         raise ValueError(f"end ({hi}) must not be before start ({lo})")
-    if lo is None:
-        if needed:
-            raise ValueError("give year or start (and optionally end), or source=")
+    if not needed:  # a given source: the dates only filter its rows
         return lo, hi, []
+    if lo is None:
+        raise ValueError("give year or start (and optionally end), or source=")
     first_year = _year(lo.year, "start's year", first)
     last_year = min((hi or dt.date.today()).year, dt.date.today().year)  # no file for future years
     return lo, hi, list(range(first_year, last_year + 1))
