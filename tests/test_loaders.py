@@ -198,6 +198,21 @@ def test_sofr_is_sorted_by_date_in_decimals():
     assert sofr["volume_bn"].tolist() == [1800.0, 1900.0]
 
 
+def test_sofr_fields_left_out_or_null_are_missing_values(tmp_path):
+    document = json.loads(SOFR.read_text())
+    document["refRates"][0]["volumeInBillions"] = None
+    del document["refRates"][0]["percentPercentile1"]
+    path = tmp_path / "sofr.json"
+    path.write_text(json.dumps(document))
+    sofr = data.sofr_rates(source=path)
+    assert sofr["volume_bn"].tolist()[0] == 1800.0 and math.isnan(sofr["volume_bn"].iloc[1])
+    assert math.isnan(sofr["percentile_1"].iloc[1])
+    document["refRates"][0]["percentRate"] = None
+    path.write_text(json.dumps(document))
+    with pytest.raises(FormatChangedError, match="'percentRate' holds None"):
+        data.sofr_rates(source=path)
+
+
 def test_sofr_download_asks_for_the_dates(opener, tmp_path):
     url = loaders.SOFR_URL.format(start="2024-01-02", end="2024-01-03")
     opener.pages = {url: SOFR.read_bytes()}

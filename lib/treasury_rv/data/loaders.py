@@ -585,12 +585,15 @@ def fed_svensson_parameters(fitted: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # SOFR (New York Fed)
 
-_SOFR_EXTRA = {
-    "percentPercentile1": "percentile_1",
-    "percentPercentile25": "percentile_25",
-    "percentPercentile75": "percentile_75",
-    "percentPercentile99": "percentile_99",
-}
+#: Fields of a NY Fed ``refRates`` entry: (name in the file, column, factor to the library's unit).
+_SOFR_FIELDS = [
+    ("percentRate", "rate", 0.01),
+    ("percentPercentile1", "percentile_1", 0.01),
+    ("percentPercentile25", "percentile_25", 0.01),
+    ("percentPercentile75", "percentile_75", 0.01),
+    ("percentPercentile99", "percentile_99", 0.01),
+    ("volumeInBillions", "volume_bn", 1.0),
+]
 
 
 def _parse_sofr(payload: bytes) -> pd.DataFrame:
@@ -614,17 +617,15 @@ def _parse_sofr(payload: bytes) -> pd.DataFrame:
                 )
         (day,) = _dates([item["effectiveDate"]], "%Y-%m-%d", "effectiveDate", what)
         row = {"date": day}
-        for key, name in [("percentRate", "rate"), *_SOFR_EXTRA.items()]:
-            if key not in item:
-                continue
-            value = item[key]
+        for key, name, scale in _SOFR_FIELDS:
+            value = item.get(key)
+            if value is None and key != "percentRate":
+                continue  # a field the NY Fed leaves out (or null) on some dates
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise FormatChangedError(f"{what}: field {key!r} holds {value!r}, not a number")
-            row[name] = value / 100
-        if "volumeInBillions" in item:
-            row["volume_bn"] = float(item["volumeInBillions"])
+            row[name] = value * scale
         rows.append(row)
-    columns = ["date", "rate", *_SOFR_EXTRA.values(), "volume_bn"]
+    columns = ["date", *(name for _, name, _ in _SOFR_FIELDS)]
     frame = pd.DataFrame(rows, columns=columns)
     frame = frame.dropna(axis=1, how="all") if rows else frame[["date", "rate"]]
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
