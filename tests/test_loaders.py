@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from treasury_rv import data
+from treasury_rv._site import STATIC_SITE_ENV
 from treasury_rv.curves import SvenssonCurve
 from treasury_rv.data import loaders
 from treasury_rv.data.loaders import DownloadError, FormatChangedError
@@ -46,6 +47,12 @@ class FakeOpener:
         if self.error is not None:
             raise self.error
         return io.BytesIO(self.pages[url])
+
+
+@pytest.fixture(autouse=True)
+def reader_session(monkeypatch):
+    """Run as a reader's session, not the site build (which refuses every download)."""
+    monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
 
 
 @pytest.fixture
@@ -349,6 +356,20 @@ def test_http_error_is_a_download_error_with_the_status(opener, tmp_path):
     opener.error = urllib.error.HTTPError(url, 404, "Not Found", {}, None)
     with pytest.raises(DownloadError, match="HTTP 404"):
         data.cftc_treasury_positions(2022, cache_dir=tmp_path)
+
+
+def test_the_book_build_never_downloads_nor_reads_the_cache(opener, tmp_path, monkeypatch):
+    url = loaders.FED_FITTED_CURVE_URL
+    opener.pages = {url: FED.read_bytes()}
+    data.fed_fitted_curve(cache_dir=tmp_path)  # a reader's cached copy
+    monkeypatch.setenv(STATIC_SITE_ENV, "1")
+    with pytest.raises(DownloadError, match="the book's build never reads the network"):
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    with pytest.raises(DownloadError, match="sample"):
+        data.sofr_rates(source=SOFR.as_uri(), cache_dir=tmp_path)
+    assert len(opener.calls) == 1
+    assert len(data.sample("fed_fitted_curve")) == 8  # samples and local files still read
+    assert len(data.sofr_rates(source=SOFR)) == 2
 
 
 # --------------------------------------------------------------------------------------

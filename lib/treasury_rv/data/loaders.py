@@ -32,8 +32,9 @@ A download that fails (no network, a timeout, an HTTP error) raises :class:`Down
 naming the address and the reason; a file whose layout is not the one described here raises
 :class:`FormatChangedError` naming the missing or unexpected column. Units follow the
 library's: rates and yields as decimals, dates as :class:`datetime.date`, positions in
-contracts. Network access uses ``urllib`` only, and nothing in the book's build calls these
-functions: the chapters show them on the small samples from :func:`sample`.
+contracts. Network access uses ``urllib`` only. While the book's site is being built the
+loaders refuse any URL (a :class:`DownloadError`), so a page can only show them on a local
+file, such as the small samples from :func:`sample`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from treasury_rv._site import building_static_site
 from treasury_rv._validate import as_date, as_real
 
 __all__ = [
@@ -195,7 +197,16 @@ def _download(url: str, timeout: float) -> bytes:
 
 
 def _fetch(url: str, kind: str, cache_dir: Path, refresh: bool, timeout: float) -> bytes:
-    """Return the bytes at ``url``, from the cache unless ``refresh`` or not cached yet."""
+    """Return the bytes at ``url``, from the cache unless ``refresh`` or not cached yet.
+
+    Refused while the book's static site is being built: the pages must not depend on the
+    network, nor on what a reader's cache happens to hold.
+    """
+    if building_static_site():
+        raise DownloadError(
+            f"not downloading {url}: the book's build never reads the network or the download "
+            "cache; use sample(name), or source= a file shipped with the book."
+        )
     path = _cache_file(cache_dir, kind, url)
     if path.exists() and not refresh:
         return path.read_bytes()
