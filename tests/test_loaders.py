@@ -318,8 +318,15 @@ def test_cache_folder_defaults_to_the_environment_variable(opener, tmp_path, mon
 def test_cache_folder_without_the_variable_is_the_users(monkeypatch, tmp_path):
     monkeypatch.delenv("TREASURY_RV_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    folder = data.default_cache_dir()
-    assert folder.name in {"treasury_rv", "Cache"}
+    monkeypatch.setattr(loaders.sys, "platform", "linux")
+    assert data.default_cache_dir() == tmp_path / "treasury_rv"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert data.default_cache_dir() == Path.home() / ".cache" / "treasury_rv"
+    monkeypatch.setattr(loaders.sys, "platform", "darwin")
+    assert data.default_cache_dir() == Path.home() / "Library" / "Caches" / "treasury_rv"
+    monkeypatch.setattr(loaders.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    assert data.default_cache_dir() == tmp_path / "treasury_rv" / "Cache"
 
 
 def test_a_local_file_is_read_directly_and_not_cached(tmp_path):
