@@ -940,8 +940,9 @@ def sample_note(name: str) -> str:
 def sample(name: str) -> pd.DataFrame:
     """A shipped sample read by its own loader: what the loader returns, without a network.
 
-    ``sample("treasury_par_curve")`` is ``treasury_par_curve(source=sample_path(...))``, and
-    so on; :func:`sample_note` says which values are published and which illustrative.
+    The file is read by its own loader, with ``source=sample_path(name)``, so the result is
+    what that loader returns; :func:`sample_note` says which values are published and which
+    illustrative.
 
     Parameters
     ----------
