@@ -14,10 +14,12 @@ from treasury_rv import leverage
 from treasury_rv.auctions import auction_cycle
 from treasury_rv.bonds import Treasury, accrued_interest, clean_price, dv01
 from treasury_rv.curves import gsw_curve
+from treasury_rv.data import shipped
 from treasury_rv.onoff import (
     DEFAULT_SHORT_FACE,
     MAX_CYCLE_ROWS,
     LiquidityPremium,
+    benchmark_gap_bp,
     breakeven_convergence_bp,
     hedge_face,
     illustrative_cycle,
@@ -455,3 +457,34 @@ def test_rich_cheap_with_no_premium_puts_the_pair_on_the_curve():
 def test_rich_cheap_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         rich_cheap(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# The CMT less fitted-curve proxy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date", [D(1998, 8, 31), D(2020, 3, 18), D(2025, 4, 9)])
+@pytest.mark.parametrize("tenor", [10, 30])
+def test_benchmark_gap_is_cmt_less_fitted_par_yield(date, tenor):
+    # The CMT closes are FRED's DGS10/DGS30 (FACTS.md section 4): 2025-04-09 10y 4.34, 30y 4.72.
+    cmt = shipped("cmt_key_dates").set_index("date").loc[date, f"dgs{tenor}"]
+    par = gsw_curve(date).par_yield(float(tenor))
+    assert benchmark_gap_bp(date, tenor) == pytest.approx((cmt / 100 - par) * 1e4, abs=1e-9)
+
+
+def test_benchmark_gap_reads_the_published_closes():
+    closes = shipped("cmt_key_dates").set_index("date")
+    assert closes.loc[D(2025, 4, 9), "dgs10"] == 4.34  # FRED DGS10, FACTS.md section 4
+    assert closes.loc[D(2020, 3, 9), "dgs30"] == 0.99  # FRED DGS30
+    assert closes["source"].str.contains("FRED").all()
+    assert set(closes.index) == set(shipped("gsw_svensson")["date"])
+
+
+@pytest.mark.parametrize(
+    ("date", "tenor", "match"),
+    [(D(2025, 4, 3), 10, "date"), (D(2025, 4, 2), 20, "tenor"), (D(2025, 4, 2), True, "tenor")],
+)
+def test_benchmark_gap_bad_input(date, tenor, match):
+    with pytest.raises(ValueError, match=match):
+        benchmark_gap_bp(date, tenor)
