@@ -21,6 +21,7 @@ SECTIONS = [
     "Further reading",
 ]
 MIN_EXERCISES = {"primer": 4, "basis": 6, "onoff": 6}
+MIN_EXERCISES["swaps"] = 6
 
 
 @pytest.fixture(params=CHAPTERS, ids=lambda p: p.stem)
