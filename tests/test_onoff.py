@@ -468,17 +468,21 @@ def test_rich_cheap_bad_input(kwargs, error, match):
 @pytest.mark.parametrize("tenor", [10, 30])
 def test_benchmark_gap_is_cmt_less_fitted_par_yield(date, tenor):
     # The CMT closes are FRED's DGS10/DGS30 (FACTS.md section 4): 2025-04-09 10y 4.34, 30y 4.72.
-    cmt = shipped("cmt_key_dates").set_index("date").loc[date, f"dgs{tenor}"]
+    closes = shipped("daily_closes").set_index(["date", "series"])["close"]
     par = gsw_curve(date).par_yield(float(tenor))
-    assert benchmark_gap_bp(date, tenor) == pytest.approx((cmt / 100 - par) * 1e4, abs=1e-9)
+    expected = (closes.loc[(date, f"DGS{tenor}")] - par) * 1e4
+    assert benchmark_gap_bp(date, tenor) == pytest.approx(expected, abs=1e-9)
 
 
 def test_benchmark_gap_reads_the_published_closes():
-    closes = shipped("cmt_key_dates").set_index("date")
-    assert closes.loc[D(2025, 4, 9), "dgs10"] == 4.34  # FRED DGS10, FACTS.md section 4
-    assert closes.loc[D(2020, 3, 9), "dgs30"] == 0.99  # FRED DGS30
-    assert closes["source"].str.contains("FRED").all()
-    assert set(closes.index) == set(shipped("gsw_svensson")["date"])
+    # FRED DGS10 4.34% on 9 April 2025 and DGS30 0.99% on 9 March 2020 (FACTS.md section 4).
+    par10 = gsw_curve(D(2025, 4, 9)).par_yield(10.0)
+    par30 = gsw_curve(D(2020, 3, 9)).par_yield(30.0)
+    assert benchmark_gap_bp(D(2025, 4, 9)) == pytest.approx((0.0434 - par10) * 1e4, abs=1e-6)
+    assert benchmark_gap_bp(D(2020, 3, 9), 30) == pytest.approx((0.0099 - par30) * 1e4, abs=1e-6)
+    # Every shipped Fed curve date has both closes.
+    for d in shipped("gsw_svensson")["date"]:
+        assert np.isfinite([benchmark_gap_bp(d, 10), benchmark_gap_bp(d, 30)]).all()
 
 
 @pytest.mark.parametrize(

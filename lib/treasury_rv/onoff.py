@@ -972,7 +972,7 @@ def benchmark_gap_bp(date: dt.date, tenor: int = 10) -> float:
     spread: it also holds the two curves' different fitting methods, the on-the-run's maturity
     being a little short of the full term, and the CMT's rounding to 0.01%, which alone is worth
     half a basis point either way. Both inputs are published data (the shipped datasets
-    ``cmt_key_dates`` and ``gsw_svensson``).
+    ``daily_closes``, FRED's ``DGS10`` and ``DGS30``, and ``gsw_svensson``).
 
     Parameters
     ----------
@@ -995,9 +995,10 @@ def benchmark_gap_bp(date: dt.date, tenor: int = 10) -> float:
     date = as_date(date, "date")
     if isinstance(tenor, bool) or tenor not in (10, 30):
         raise ValueError(f"tenor must be 10 or 30 (years), got {tenor!r}")
-    table = shipped("cmt_key_dates")
-    row = table.loc[table["date"] == date]
+    closes = shipped("daily_closes")
+    closes = closes.loc[closes["series"] == f"DGS{tenor}"]
+    row = closes.loc[closes["date"] == date]
     if row.empty:
-        raise ValueError(f"date must be one of the shipped CMT dates {table['date'].tolist()}")
-    cmt = float(row.iloc[0][f"dgs{tenor}"]) / 100
+        raise ValueError(f"date must be one of the shipped CMT dates {closes['date'].tolist()}")
+    cmt = float(row.iloc[0]["close"])
     return float((cmt - gsw_curve(date).par_yield(float(tenor))) * _BP)
