@@ -781,6 +781,24 @@ def _shock(value: object, name: str) -> np.ndarray:
     return arr
 
 
+class _Intervention:
+    """An intervention in the spiral: who steps in, with how much, and when."""
+
+    def __init__(self, backstop: object, recapitalisation: object, delay: object) -> None:
+        self.given = backstop is not None or recapitalisation is not None
+        self.backstop = float(check_nonnegative(as_real(backstop or 0.0, "backstop"), "backstop"))
+        self.recapitalisation = float(
+            check_nonnegative(
+                as_real(recapitalisation or 0.0, "recapitalisation"), "recapitalisation"
+            )
+        )
+        # Selling rounds start at 2; the intervention arrives ``delay`` rounds later.
+        self.start = 2 + _whole_number(delay, "intervention_delay", 0, 1000)
+
+
+_NO_INTERVENTION = _Intervention(None, None, 0)
+
+
 def _run_spiral(
     position: float,
     equity: float,
@@ -790,6 +808,7 @@ def _run_spiral(
     impact_per_bn: np.ndarray,
     max_rounds: int,
     tol: float,
+    help_: _Intervention = _NO_INTERVENTION,
 ) -> tuple[list[dict[str, np.ndarray]], dict[str, np.ndarray]]:
     """Run the spiral for many (shock, impact) pairs at once; one dict of arrays per round."""
     size = shock.size
@@ -797,9 +816,10 @@ def _run_spiral(
     book = np.full(size, position)
     debt = np.full(size, position - equity)
     zeros = np.zeros(size)
+    capacity = np.full(size, help_.backstop)
 
-    def row(price, change, loss, sold, haircut, defaulted):
-        return {
+    def row(price, change, loss, sold, haircut, defaulted, absorbed=zeros, injected=zeros):
+        out = {
             "price": price.copy(),
             "price_change": change,
             "loss": loss,
@@ -810,6 +830,9 @@ def _run_spiral(
             "haircut": np.full(size, haircut),
             "defaulted": defaulted.copy(),
         }
+        if help_.given:
+            out.update(absorbed=absorbed, injected=injected)
+        return out
 
     rows = [row(np.full(size, 100.0), zeros, zeros, zeros, h0, np.zeros(size, dtype=bool))]
     # Round 1: the shock, marked on the whole book.
@@ -823,14 +846,21 @@ def _run_spiral(
     rounds = np.ones(size, dtype=int)
     # Rounds 2, 3, ...: the fire sale.
     for r in range(2, max_rounds + 1):
+        injected = np.where(active, help_.recapitalisation, 0.0) if r == help_.start else zeros
+        debt = debt - injected
         need = book - (book - debt) / h1
         calm = active & (need <= tol * position)
         converged |= calm
         active &= ~calm
         if not active.any():
+            if injected.any():
+                rounds[injected > 0] = r
+                rows.append(row(price, zeros, zeros, zeros, h1, defaulted, zeros, injected))
             break
         sale = np.where(active, need, 0.0)
-        change = -np.minimum(k * sale, 1.0)
+        absorbed = np.minimum(sale, capacity) if r >= help_.start else zeros
+        capacity = capacity - absorbed
+        change = -np.minimum(k * (sale - absorbed), 1.0)
         loss = -book * change
         proceeds = sale * (1 + change)
         book = (book - sale) * (1 + change)
@@ -838,19 +868,25 @@ def _run_spiral(
         price = price * (1 + change)
         broke = active & (book - debt <= _SLACK * position)
         defaulted |= broke
-        rounds[active] = r
-        rows.append(row(price, change, loss, proceeds, h1, defaulted))
+        rounds[active | (injected > 0)] = r
+        rows.append(
+            row(price, change, loss, proceeds, h1, defaulted, absorbed * (1 + change), injected)
+        )
         active &= ~broke
+    total_injected = np.sum([x["injected"] for x in rows], axis=0) if help_.given else zeros
     final = {
         "price": price,
         "total_sold": np.sum([x["sold"] for x in rows], axis=0),
-        "total_loss": equity - (book - debt),
+        "total_loss": equity + total_injected - (book - debt),
         "position": book,
         "equity": book - debt,
         "rounds": rounds,
         "defaulted": defaulted,
         "converged": converged,
     }
+    if help_.given:
+        final["total_absorbed"] = np.sum([x["absorbed"] for x in rows], axis=0)
+        final["total_injected"] = total_injected
     return rows, final
 
 
@@ -864,6 +900,9 @@ def margin_spiral(
     haircut_increase: object = 0.0,
     max_rounds: object = 50,
     tol: object = 1e-6,
+    backstop: object = None,
+    recapitalisation: object = None,
+    intervention_delay: object = 0,
 ) -> pd.DataFrame:
     """A small deterministic fire-sale spiral: loss, margin call, forced sale, loss again.
 
@@ -882,6 +921,11 @@ def margin_spiral(
       repo debt. The loss leaves leverage above ``1 / h`` again, and the next round follows.
     - The spiral stops when the sale needed is below ``tol x position`` (converged; that last
       small sale is not made), when equity reaches zero (default), or after ``max_rounds``.
+    - An intervention, if given, arrives in selling round ``2 + intervention_delay``. A
+      ``recapitalisation`` pays new equity in at the start of that round (it repays repo debt,
+      so the fund needs to sell less). A ``backstop`` is a buyer of last resort that takes up
+      to that many dollars of the fund's forced sales, in total, from that round on; what it
+      takes does not move the price, so only the rest of the sale has an impact.
 
     The Notes give what the model implies about when the spiral damps out and when it runs to
     default; :func:`spiral_grid` maps the edge.
@@ -907,6 +951,15 @@ def margin_spiral(
     tol : float, default 1e-6
         Smallest sale worth making, as a fraction of the initial position, strictly between
         0 and 1.
+    backstop : float, optional
+        Forced sales, dollars at the amount ordered, that a buyer of last resort takes off the
+        market without moving the price; not negative. None (the default): no backstop.
+    recapitalisation : float, optional
+        New equity paid into the fund when the intervention arrives, dollars; not negative.
+        None (the default): none.
+    intervention_delay : int, default 0
+        Selling rounds that pass before the intervention arrives, 0 to 1,000 (0: from the
+        first forced sale, round 2).
 
     Returns
     -------
@@ -926,6 +979,11 @@ def margin_spiral(
         - ``haircut``: the haircut in force, fraction.
         - ``cumulative_loss`` and ``cumulative_sold``: running totals, dollars.
         - ``defaulted``: whether equity has reached zero.
+
+        With ``backstop`` or ``recapitalisation`` given, two more columns: ``absorbed``
+        (proceeds of this round's sale paid by the backstop, dollars, part of ``sold``) and
+        ``injected`` (new equity paid in this round, dollars). The equity then includes what
+        was injected, and ``cumulative_loss`` stays the sum of the price losses.
 
     Notes
     -----
@@ -958,15 +1016,19 @@ def margin_spiral(
     >>> path = margin_spiral(1e9, 10e6, 0.01, -0.007, price_impact_per_bn=0.005)
     >>> path["defaulted"].iloc[-1].item(), path["round"].iloc[-1].item()
     (True, 2)
+    >>> saved = margin_spiral(1e9, 10e6, 0.01, -0.007, price_impact_per_bn=0.005, backstop=1e9)
+    >>> saved["defaulted"].iloc[-1].item(), saved["price"].iloc[-1].item()  # all sales absorbed
+    (False, 99.3)
     """
     p, e, h0, h1, n, t = _spiral_inputs(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
+    help_ = _Intervention(backstop, recapitalisation, intervention_delay)
     s = _shock(as_real(shock, "shock"), "shock").reshape(1)
     k = check_nonnegative(
         as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn"
     )
-    rows, _ = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t)
+    rows, _ = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t, help_)
     frame = pd.DataFrame({name: np.concatenate([x[name] for x in rows]) for name in rows[0]})
     frame.insert(0, "round", np.arange(len(rows)))
     frame.insert(
@@ -988,6 +1050,7 @@ def _outcomes(final: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "rounds": final["rounds"],
         "defaulted": final["defaulted"],
         "converged": final["converged"],
+        **{name: final[name] for name in ("total_absorbed", "total_injected") if name in final},
     }
 
 
@@ -1001,6 +1064,9 @@ def spiral_outcome(
     haircut_increase: object = 0.0,
     max_rounds: object = 50,
     tol: object = 1e-6,
+    backstop: object = None,
+    recapitalisation: object = None,
+    intervention_delay: object = 0,
 ) -> dict[str, float | int | bool]:
     """Where a :func:`margin_spiral` ends: price drop, sales, losses, default. Illustrative.
 
@@ -1008,6 +1074,8 @@ def spiral_outcome(
     ----------
     position, equity, haircut, shock, price_impact_per_bn, haircut_increase, max_rounds, tol
         As for :func:`margin_spiral`.
+    backstop, recapitalisation, intervention_delay
+        An intervention, as for :func:`margin_spiral`.
 
     Returns
     -------
@@ -1017,6 +1085,8 @@ def spiral_outcome(
         default), ``final_leverage`` (NaN after a default), ``rounds`` (rounds run, the shock
         included), ``defaulted``, ``converged`` (the sales died out within ``max_rounds``) and
         ``amplification`` (:func:`spiral_amplification` with the haircut after any increase).
+        With an intervention, also ``total_absorbed`` and ``total_injected`` (dollars), and
+        ``total_loss`` counts the equity injected as well as the equity the fund began with.
 
     Examples
     --------
@@ -1027,11 +1097,12 @@ def spiral_outcome(
     p, e, h0, h1, n, t = _spiral_inputs(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
+    help_ = _Intervention(backstop, recapitalisation, intervention_delay)
     s = _shock(as_real(shock, "shock"), "shock").reshape(1)
     k = check_nonnegative(
         as_real(price_impact_per_bn, "price_impact_per_bn"), "price_impact_per_bn"
     )
-    _, final = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t)
+    _, final = _run_spiral(p, e, h0, h1, s, k.reshape(1), n, t, help_)
     out: dict[str, float | int | bool] = {
         name: value[0].item() for name, value in _outcomes(final).items()
     }
@@ -1049,6 +1120,9 @@ def spiral_grid(
     haircut_increase: object = 0.0,
     max_rounds: object = 50,
     tol: object = 1e-6,
+    backstop: object = None,
+    recapitalisation: object = None,
+    intervention_delay: object = 0,
 ) -> pd.DataFrame:
     """Outcomes of :func:`margin_spiral` over a grid of shocks and price impacts. Illustrative.
 
@@ -1063,7 +1137,7 @@ def spiral_grid(
         Initial price changes, fractions between -1 and 0.
     price_impacts_per_bn : array_like
         Price impacts, fraction of the price per $1bn sold, not negative.
-    haircut_increase, max_rounds, tol
+    haircut_increase, max_rounds, tol, backstop, recapitalisation, intervention_delay
         As for :func:`margin_spiral`.
 
     Returns
@@ -1073,7 +1147,7 @@ def spiral_grid(
         :data:`MAX_GRID_ROWS` (5,000) rows, with columns ``shock``, ``price_impact_per_bn``,
         ``amplification`` and the outcome fields of :func:`spiral_outcome`: ``price_drop``,
         ``total_sold``, ``total_loss``, ``final_leverage``, ``rounds``, ``defaulted``,
-        ``converged``.
+        ``converged`` (and ``total_absorbed``, ``total_injected`` with an intervention).
 
     Examples
     --------
@@ -1084,6 +1158,7 @@ def spiral_grid(
     p, e, h0, h1, n, t = _spiral_inputs(
         position, equity, haircut, haircut_increase, max_rounds, tol
     )
+    help_ = _Intervention(backstop, recapitalisation, intervention_delay)
     s = np.ravel(_shock(shocks, "shocks"))
     k = np.ravel(check_nonnegative(price_impacts_per_bn, "price_impacts_per_bn"))
     if s.size == 0 or k.size == 0:
@@ -1094,7 +1169,7 @@ def spiral_grid(
             f"{MAX_GRID_ROWS} are allowed"
         )
     ss, kk = (a.ravel() for a in np.meshgrid(s, k, indexing="ij"))
-    _, final = _run_spiral(p, e, h0, h1, ss, kk, n, t)
+    _, final = _run_spiral(p, e, h0, h1, ss, kk, n, t, help_)
     return pd.DataFrame(
         {
             "shock": ss,
