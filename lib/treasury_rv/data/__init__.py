@@ -1,7 +1,9 @@
-"""Small, cited datasets shipped with the library.
+"""Small, cited datasets shipped with the library, and loaders for the public data.
 
 Each CSV in this folder has a ``source`` column naming where its numbers come from; the
-builds never touch the network. :func:`shipped` reads one by name.
+builds never touch the network. :func:`shipped` reads one by name. The loaders of
+:mod:`treasury_rv.data.loaders` (re-exported here) download the publishers' own files on a
+reader's request, and ``sample`` shows what each returns on a small shipped sample.
 """
 
 from __future__ import annotations
@@ -9,6 +11,24 @@ from __future__ import annotations
 from importlib import resources
 
 import pandas as pd
+
+# The loaders are re-exported here (``from treasury_rv.data import sofr_rates``) and
+# documented in their own module, :mod:`treasury_rv.data.loaders`.
+from treasury_rv.data.loaders import (  # noqa: F401
+    CFTC_TREASURY_CODES,
+    DownloadError,
+    FormatChangedError,
+    cftc_treasury_positions,
+    default_cache_dir,
+    fed_fitted_curve,
+    fed_svensson_parameters,
+    sample,
+    sample_names,
+    sample_note,
+    sample_path,
+    sofr_rates,
+    treasury_par_curve,
+)
 
 __all__ = ["shipped", "shipped_names"]
 
