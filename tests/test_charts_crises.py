@@ -171,3 +171,64 @@ def test_intervention_chart_bad_input():
     big = pd.concat([g] * 300, ignore_index=True)
     with pytest.raises(ValueError, match="at most 5000"):
         cc.intervention_chart(big, source="s")
+
+
+# --- the comparison frame, from the episode dataset -------------------------------------------
+
+
+def test_written_figures():
+    assert cc.written(775.0, "usd_bn") == "$775bn"
+    assert cc.written(60.0, "usd_bn") == "$60bn"
+    assert cc.written(4.4, "usd_bn") == "$4.4bn"
+    assert cc.written(1450.0, "usd_bn") == "$1.45tn"
+    assert cc.written(19.3, "gbp_bn") == "£19.3bn"
+    assert cc.written(27.0, "x") == "27×"
+    assert cc.written(-7.0, "percent") == "\N{MINUS SIGN}7%"
+    with pytest.raises(ValueError, match="unit"):
+        cc.written(1.0, "furlongs")
+
+
+def test_comparison_frame_prefers_sources_and_keeps_units_apart():
+    from treasury_rv import episodes
+
+    table = episodes.episodes_table()
+    frame = cc.comparison_frame(table, episodes.EPISODE_LABELS)
+    assert len(frame) == len(cc.MEASURES) * len(episodes.EPISODES)
+    cell = frame.set_index(["measure", "episode"])
+    size = cell.loc[("Size of the positions ($bn)", episodes.EPISODE_LABELS["covid2020"])]
+    # Sourced: hedge funds' long Treasury exposure of Feb 2020 (Banegas et al. 2021).
+    assert size["value"] == episodes.fact("covid2020", "hf_treasury_long")
+    assert size["status"] == "sourced"
+    # LTCM's shock is a fall in capital (percent), not a yield move: text, no bar.
+    shock = cell.loc[("Shock: rise in yield (bp)", episodes.EPISODE_LABELS["ltcm1998"])]
+    assert np.isnan(shock["value"]) and shock["text"].endswith("%")
+    # The gilt purchases are in pounds: text, no bar on the dollar axis.
+    gilt = cell.loc[("Intervention ($bn)", episodes.EPISODE_LABELS["gilt2022"])]
+    assert np.isnan(gilt["value"]) and gilt["text"].startswith("£")
+    # No sourced leverage for March 2020: the model's input fills the cell, labelled as such.
+    lev = cell.loc[("Leverage (× equity)", episodes.EPISODE_LABELS["covid2020"])]
+    assert lev["status"] == "illustrative model"
+    assert lev["value"] == episodes.calibration("covid2020")["leverage"]
+    # The gilt episode is not modelled: a measure without a figure stays empty.
+    assert cell.loc[("Leverage (× equity)", episodes.EPISODE_LABELS["gilt2022"]), "text"] == "n/a"
+    chart = cc.comparison_chart(frame, episodes=list(episodes.EPISODE_LABELS.values()), source="s")
+    assert chart.to_dict()["facet"]["row"]["sort"] == [m for _, m, _ in cc.MEASURES]
+
+
+def test_comparison_frame_bad_input():
+    table = pd.DataFrame(
+        {
+            "episode": ["a"],
+            "measure": ["size"],
+            "value": [1.0],
+            "unit": ["usd_bn"],
+            "basis": ["sourced"],
+            "status": ["rumour"],
+        }
+    )
+    with pytest.raises(ValueError, match="status"):
+        cc.comparison_frame(table, {"a": "A"})
+    with pytest.raises(ValueError, match="labels"):
+        cc.comparison_frame(table.assign(status="primary"), {})
+    with pytest.raises(ValueError, match="lacks the columns"):
+        cc.comparison_frame(table.drop(columns="unit"), {"a": "A"})

@@ -21,14 +21,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from treasury_rv import fmt
 from treasury_rv.charts import PALETTE, caption_source, select, slider
 
 __all__ = [
     "MAX_ROWS",
+    "MEASURES",
     "PLOT_WIDTH",
+    "STATUSES",
     "comparison_chart",
+    "comparison_frame",
     "intervention_chart",
     "timeline_chart",
+    "written",
 ]
 
 #: Most rows of data a chart built here may carry.
@@ -233,6 +238,130 @@ STATUSES: dict[str, str] = {
     "approximate or unconfirmed": PALETTE[5],
     "illustrative model": _ORANGE,
 }
+
+
+#: The measures of the comparison, in order: (key in the episodes table, name with unit, unit).
+MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("size", "Size of the positions ($bn)", "usd_bn"),
+    ("leverage", "Leverage (× equity)", "x"),
+    ("shock", "Shock: rise in yield (bp)", "bp"),
+    ("forced_sales", "Forced sales ($bn)", "usd_bn"),
+    ("intervention", "Intervention ($bn)", "usd_bn"),
+    ("days_of_stress", "Days from the shock to calm", "days"),
+)
+
+_STATUS_OF = {
+    "primary": "sourced",
+    "secondary": "approximate or unconfirmed",
+    "unconfirmed": "approximate or unconfirmed",
+    "model": "illustrative model",
+}
+
+
+def written(value: float, unit: str) -> str:
+    """A figure as the page writes it, in its own unit.
+
+    Parameters
+    ----------
+    value : float
+        The figure in ``unit``.
+    unit : str
+        ``usd_bn``, ``usd_tn``, ``gbp_bn``, ``usd_bn_per_day``, ``gbp_bn_per_day``, ``x``
+        (times equity), ``bp``, ``percent``, ``count`` or ``days``, the units of
+        :mod:`treasury_rv.episodes`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> written(775.0, "usd_bn"), written(3.6, "usd_bn"), written(0.55, "usd_bn")
+    ('$775bn', '$3.6bn', '$550mn')
+    >>> written(1450.0, "usd_bn"), written(1.0, "usd_tn"), written(19.3, "gbp_bn")
+    ('$1.45tn', '$1tn', '£19.3bn')
+    """
+    if unit in ("usd_bn", "usd_tn"):
+        dollars = value * (1e9 if unit == "usd_bn" else 1e12)
+        size = abs(dollars)
+        if size >= 1e12:  # $1.45tn, but $1tn for a round trillion
+            return fmt.money(dollars, 0 if size % 1e12 == 0 else 2)
+        tenth = 1e9 <= size < 100e9 and round(value, 1) != round(value)
+        return fmt.money(dollars, 1 if tenth else 0)
+    if unit == "gbp_bn":
+        return f"£{fmt.number(value, 1)}bn"
+    if unit == "x":
+        return fmt.times(value)
+    if unit == "bp":
+        return fmt.bp(value)
+    if unit == "percent":
+        return f"{fmt.number(value, 0 if float(value).is_integer() else 1)}%"
+    if unit in ("usd_bn_per_day", "gbp_bn_per_day"):
+        return written(value, unit.removesuffix("_per_day")) + " a day"
+    if unit == "count":
+        return fmt.number(value)
+    if unit == "days":
+        return f"{fmt.number(value)} days"
+    raise ValueError(f"unit {unit!r} has no written form here")
+
+
+def comparison_frame(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The rows :func:`comparison_chart` draws, from :func:`treasury_rv.episodes.episodes_table`.
+
+    For each measure of :data:`MEASURES` and each episode, the sourced figure if there is one,
+    else the illustrative model's (for the modelled episodes), else a row with no value
+    ("n/a"). A figure in another unit than its measure's (LTCM's shock is a fall in capital,
+    the gilt purchases are in pounds) keeps its text but gets no bar.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``episode``, ``measure``, ``value``, ``unit``, ``basis`` (``"sourced"`` or
+        ``"illustrative model"``) and ``status`` (``primary``, ``secondary``,
+        ``unconfirmed`` or ``model``).
+    labels : mapping of str to str
+        Episode key to the name shown, in the order the episodes take.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure`` (its name with unit), ``episode`` (name shown), ``value``
+        (float in the measure's unit, NaN for no bar), ``text`` and ``status`` (one of
+        :data:`STATUSES`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"episode": ["a", "a"], "measure": ["size", "size"],
+    ...                   "value": [125.0, 120.0], "unit": "usd_bn",
+    ...                   "basis": ["sourced", "illustrative model"],
+    ...                   "status": ["primary", "model"]})
+    >>> comparison_frame(t, {"a": "LTCM"})[["measure", "text", "status"]].iloc[0].tolist()
+    ['Size of the positions ($bn)', '$125bn', 'sourced']
+    """
+    data = _frame(table, ["episode", "measure", "value", "unit", "basis", "status"], "table")
+    names = dict(labels)
+    if not names:
+        raise ValueError("labels must name at least one episode")
+    bad = sorted(set(data["status"]) - set(_STATUS_OF))
+    if bad:
+        raise ValueError(f"table status must be one of {list(_STATUS_OF)}, got {bad}")
+    rows = []
+    for key, measure, unit in MEASURES:
+        for name, shown in names.items():
+            found = data[(data["episode"] == name) & (data["measure"] == key)]
+            sourced = found[found["basis"] == "sourced"]
+            pick = sourced if not sourced.empty else found
+            if pick.empty:
+                rows.append((measure, shown, np.nan, "n/a", "approximate or unconfirmed"))
+                continue
+            row = pick.iloc[0]
+            value = float(row["value"])
+            bar = value if row["unit"] == unit else np.nan
+            rows.append(
+                (measure, shown, bar, written(value, row["unit"]), _STATUS_OF[row["status"]])
+            )
+    return pd.DataFrame(rows, columns=["measure", "episode", "value", "text", "status"])
 
 
 def comparison_chart(
