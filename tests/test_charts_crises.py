@@ -75,6 +75,25 @@ def test_timeline_picks_the_episode_for_both_panels(yields, paths):
     assert spec["title"]["text"] == ["FRED"]
 
 
+def test_timeline_of_one_episode_has_no_dead_control(yields, paths):
+    one = {"ltcm1998": LABELS["ltcm1998"]}
+    spec = cc.timeline_chart(
+        yields[yields["episode"] == "ltcm1998"],
+        paths[paths["episode"] == "ltcm1998"],
+        episode="ltcm1998",
+        labels=one,
+        source="FRED",
+    ).to_dict()
+    assert params(spec) == {}
+    filters = [
+        t["filter"]
+        for panel in spec["vconcat"]
+        for t in panel.get("transform", [])
+        if "filter" in t
+    ]
+    assert filters == ['datum.episode == "ltcm1998"'] * 2
+
+
 def test_timeline_bad_input(yields, paths):
     with pytest.raises(ValueError, match="episode must be one of"):
         cc.timeline_chart(yields, paths, episode="gilt2022", labels=LABELS, source="x")

@@ -15,6 +15,7 @@ Frames that feed the charts are made from :mod:`treasury_rv.episodes` by
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -142,7 +143,8 @@ def timeline_chart(
     -------
     altair.VConcatChart
         Top: lines and points of the yields against date; bottom: the model's price index
-        by step, one line per scenario; a drop-down that picks the episode for both.
+        by step, one line per scenario; a drop-down that picks the episode for both when
+        ``labels`` names more than one (with one episode, no control).
 
     Examples
     --------
@@ -171,10 +173,14 @@ def timeline_chart(
     ps["price"] = ps["price"].astype(float).round(4)
     ps["step"] = ps["step"].astype(int)
 
-    pick = select(
-        "episode", list(names), value=episode, label="Episode", labels=list(names.values())
-    )
-    on = "datum.episode == episode"
+    # One episode: no drop-down (a control that cannot change anything would be dead).
+    pick = None
+    on = f"datum.episode == {json.dumps(episode)}"
+    if len(names) > 1:
+        pick = select(
+            "episode", list(names), value=episode, label="Episode", labels=list(names.values())
+        )
+        on = "datum.episode == episode"
     top = (
         alt.Chart(ys)
         .transform_filter(on)
@@ -212,19 +218,17 @@ def timeline_chart(
         )
         .properties(width=PLOT_WIDTH, height=180, title="Illustrative model of the unwind")
     )
-    chart = (
-        alt.vconcat(
-            top,
-            bottom,
-            description=(
-                "Two line charts for the episode the drop-down picks. Top: the cited Treasury "
-                "yields on each date. Bottom: an illustrative model's price index as forced "
-                "sales run their course, with and without an intervention."
-            ),
-        )
-        .add_params(pick)
-        .resolve_scale(color="independent")
-    )
+    chart = alt.vconcat(
+        top,
+        bottom,
+        description=(
+            "Two line charts for one episode (picked with a drop-down when there are several). "
+            "Top: the cited Treasury yields on each date. Bottom: an illustrative model's price "
+            "index as forced sales run their course, with and without an intervention."
+        ),
+    ).resolve_scale(color="independent")
+    if pick is not None:
+        chart = chart.add_params(pick)
     return caption_source(chart, source)
 
 
