@@ -362,9 +362,8 @@ def comparison_frame(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataF
             row = pick.iloc[0]
             value = float(row["value"])
             bar = value if row["unit"] == unit else np.nan
-            rows.append(
-                (measure, shown, bar, written(value, row["unit"]), _STATUS_OF[row["status"]])
-            )
+            text = "none" if value == 0 else written(value, row["unit"])
+            rows.append((measure, shown, bar, text, _STATUS_OF[row["status"]]))
     return pd.DataFrame(rows, columns=["measure", "episode", "value", "text", "status"])
 
 
@@ -426,7 +425,7 @@ def comparison_chart(
                 "status:N",
                 title=None,
                 scale=alt.Scale(domain=list(STATUSES), range=list(STATUSES.values())),
-                legend=alt.Legend(orient="bottom", direction="vertical"),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=260),
             ),
             tooltip=[
                 alt.Tooltip("episode:N", title="Episode"),
@@ -454,7 +453,7 @@ def comparison_chart(
                     labelFontWeight="bold",
                 ),
             ),
-            spacing=6,
+            spacing=22,
         )
         .resolve_scale(x="independent")
         .properties(
@@ -596,7 +595,7 @@ def intervention_chart(
         .transform_filter(chosen)
         .transform_calculate(
             line1=(
-                "'Forced sales $' + format(datum.forced_sales_bn, ',.1f') + 'bn; yield up '"
+                "'Forced sales $' + format(datum.forced_sales_bn, ',.0f') + 'bn; yield up '"
                 " + format(datum.yield_move_bp, '.1f') + 'bp'"
             ),
             line2=(
