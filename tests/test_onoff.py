@@ -21,6 +21,8 @@ from treasury_rv.onoff import (
     breakeven_convergence_bp,
     hedge_face,
     illustrative_cycle,
+    real_pair,
+    rich_cheap,
     trade_pnl,
     widening_margin,
 )
@@ -376,3 +378,80 @@ def test_bad_input():
         illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, coupons=0.04)
     with pytest.raises(ValueError, match="haircut"):
         illustrative_cycle(10, D(2025, 2, 18), curve, gc_rate=0.043, haircut=0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# The real pairs and the refitted curve
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "coupons", "maturities"),
+    [
+        # FACTS.md section 5: LTCM's 30-year pair, and the 10-year pairs of 2020 and 2025.
+        (D(1998, 8, 31), (0.055, 0.06125), (D(2028, 8, 15), D(2027, 11, 15))),
+        (D(2020, 3, 18), (0.015, 0.0175), (D(2030, 2, 15), D(2029, 11, 15))),
+        (D(2025, 4, 9), (0.04625, 0.0425), (D(2035, 2, 15), D(2034, 11, 15))),
+    ],
+)
+def test_real_pair_by_date(date, coupons, maturities):
+    pair = real_pair(date)
+    assert (pair.on_the_run.coupon, pair.first_off_the_run.coupon) == coupons
+    assert (pair.on_the_run.maturity, pair.first_off_the_run.maturity) == maturities
+    assert pair.first_off_the_run.issue_date < pair.on_the_run.issue_date <= date
+    assert "not yet checked" in pair.source
+
+
+@pytest.mark.parametrize("date", [D(2021, 3, 1), D(2025, 1, 10), D(2025, 6, 1), "x"])
+def test_real_pair_rejects_dates_it_does_not_cover(date):
+    with pytest.raises((ValueError, TypeError), match="date"):
+        real_pair(date)
+
+
+@pytest.mark.parametrize("date", [D(1998, 10, 5), D(2020, 3, 9), D(2025, 4, 2)])
+def test_rich_cheap_recovers_the_fed_curve_and_shows_the_premium(date):
+    model = LiquidityPremium()
+    out = rich_cheap(date, model=model)
+    table = out.bonds
+    off_set = table.loc[table["kind"] == "off-the-run set"]
+    # The off-the-run set is priced on the Fed's curve: the fit recovers it to a small
+    # fraction of a basis point in par yield from 1 to 30 years.
+    years = np.linspace(1, 30, 59)
+    gap_bp = 1e4 * np.abs(out.fitted.par_yield(years) - out.fed.par_yield(years))
+    assert gap_bp.max() < 0.1
+    assert off_set["residual_bp"].abs().max() < 0.01
+    assert len(off_set) >= 100
+    # The pair's residuals are minus the modelled premiums (rich to the curve).
+    pair = table.loc[table["kind"] != "off-the-run set"].set_index("kind")
+    fraction = auction_cycle(out.pair.tenor, date).cycle_fraction
+    expected = {
+        "on-the-run": model.premium_bp(fraction),
+        "first off-the-run": model.premium_bp(1 + fraction),
+    }
+    for kind, premium in expected.items():
+        assert pair.loc[kind, "premium_bp"] == pytest.approx(premium)
+        assert pair.loc[kind, "residual_bp"] == pytest.approx(-premium, abs=0.01)
+    assert pair.loc["on-the-run", "residual_bp"] < pair.loc["first off-the-run", "residual_bp"] < 0
+
+
+def test_rich_cheap_with_no_premium_puts_the_pair_on_the_curve():
+    flat = LiquidityPremium(peak_bp=0.0)
+    table = rich_cheap(D(2025, 4, 2), model=flat).bonds
+    assert table["residual_bp"].abs().max() < 0.01
+    # A coarser set still fits (about 30 bonds).
+    coarse = rich_cheap(D(2025, 4, 2), spacing_months=12).bonds
+    assert 30 <= len(coarse) <= 32
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"date": D(2025, 4, 3)}, ValueError, "date must be one of the shipped"),
+        ({"date": D(2025, 4, 2), "model": "flat"}, TypeError, "model"),
+        ({"date": D(2025, 4, 2), "spacing_months": 0}, ValueError, "spacing_months"),
+        ({"date": D(2025, 4, 2), "spacing_months": 1.5}, TypeError, "spacing_months"),
+    ],
+)
+def test_rich_cheap_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rich_cheap(**kwargs)

@@ -34,6 +34,11 @@ specialness move over an auction cycle, with its parameters in one place; :func:
 runs the trade through a cycle with it. Its outputs are illustrations of shapes reported in the
 literature, not estimates of any historical level.
 
+:data:`REAL_PAIRS` holds the real on-the-run and first off-the-run issues of the three episodes
+the book follows (1998, March 2020, April 2025), and :func:`rich_cheap` fits a curve on one of
+the Fed's shipped dates and measures each issue's richness against it, with the pair's premium
+taken from the model (the book has no market quotes for the issues themselves).
+
 Units: yields and rates as decimals; spreads, premiums and specialness in basis points (``_bp``);
 faces and P&L in dollars; dates as :class:`datetime.date`.
 """
@@ -68,16 +73,29 @@ from treasury_rv.bonds import (
     dv01,
     yield_to_maturity,
 )
-from treasury_rv.curves import SvenssonCurve, par_coupon, price_on_curve
-from treasury_rv.dates import coupon_schedule
+from treasury_rv.curves import (
+    DAYS_PER_YEAR,
+    SvenssonCurve,
+    fit_svensson,
+    gsw_curve,
+    par_coupon,
+    price_on_curve,
+    yield_residuals_bp,
+)
+from treasury_rv.dates import add_months, coupon_schedule
 
 __all__ = [
     "DEFAULT_SHORT_FACE",
     "MAX_CYCLE_ROWS",
+    "REAL_PAIRS",
     "LiquidityPremium",
+    "RealPair",
+    "RichCheap",
     "breakeven_convergence_bp",
     "hedge_face",
     "illustrative_cycle",
+    "real_pair",
+    "rich_cheap",
     "trade_pnl",
     "widening_margin",
 ]
@@ -717,3 +735,219 @@ def illustrative_cycle(
     equity = gross / leverage.max_leverage(h)
     frame["return_on_equity"] = frame["total_pnl"] / equity
     return frame
+
+
+# --------------------------------------------------------------------------------------------
+# Real issues on the Fed's curve
+# --------------------------------------------------------------------------------------------
+
+_PAIR_SOURCE = (
+    "Issue coupons and maturities as reported in secondary sources (FACTS.md section 5 of the "
+    "book's research notes); not yet checked against TreasuryDirect's auction records"
+)
+
+
+@dataclass(frozen=True)
+class RealPair:
+    """The on-the-run issue of a term and the issue before it, in one year of the book's history.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year of the episode; the pair applies to the Fed curves shipped for that year.
+    tenor : int
+        Original term, years.
+    on_the_run, first_off_the_run : Treasury
+        The newest issue and the one before it, with their real coupons and issue dates.
+    source : str
+        Where the issue details come from.
+    """
+
+    year: int
+    tenor: int
+    on_the_run: Treasury
+    first_off_the_run: Treasury
+    source: str = _PAIR_SOURCE
+
+
+#: The pairs the chapter follows: LTCM's 30-year trade of 1998, and the 10-year pairs of
+#: March 2020 and April 2025.
+REAL_PAIRS: tuple[RealPair, ...] = (
+    RealPair(
+        1998,
+        30,
+        Treasury(0.055, dt.date(2028, 8, 15), dt.date(1998, 8, 17), "30y 5 1/2% Aug-2028"),
+        Treasury(0.06125, dt.date(2027, 11, 15), dt.date(1997, 11, 17), "30y 6 1/8% Nov-2027"),
+    ),
+    RealPair(
+        2020,
+        10,
+        Treasury(0.015, dt.date(2030, 2, 15), dt.date(2020, 2, 18), "10y 1 1/2% Feb-2030"),
+        Treasury(0.0175, dt.date(2029, 11, 15), dt.date(2019, 11, 15), "10y 1 3/4% Nov-2029"),
+    ),
+    RealPair(
+        2025,
+        10,
+        Treasury(0.04625, dt.date(2035, 2, 15), dt.date(2025, 2, 18), "10y 4 5/8% Feb-2035"),
+        Treasury(0.0425, dt.date(2034, 11, 15), dt.date(2024, 11, 15), "10y 4 1/4% Nov-2034"),
+    ),
+)
+
+
+def real_pair(date: dt.date) -> RealPair:
+    """The real on-the-run pair the book follows on a date of 1998, 2020 or 2025.
+
+    Parameters
+    ----------
+    date : datetime.date
+        A date on or after the on-the-run's issue date, in the year of one of
+        :data:`REAL_PAIRS`, and before the next new issue of that term on Treasury's regular
+        calendar (:func:`treasury_rv.auctions.next_issue`).
+
+    Returns
+    -------
+    RealPair
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> real_pair(dt.date(2020, 3, 9)).on_the_run.label
+    '1 1/2% 2030-02-15'
+    """
+    date = as_date(date, "date")
+    for pair in REAL_PAIRS:
+        if pair.year == date.year:
+            on = pair.on_the_run
+            replaced = auction_cycle(pair.tenor, on.issue_date).next_issue.issue_date
+            if on.issue_date <= date < replaced:
+                return pair
+            raise ValueError(
+                f"date {date} is outside the {pair.year} pair's time on the run "
+                f"({on.issue_date} to {replaced})"
+            )
+    years = [p.year for p in REAL_PAIRS]
+    raise ValueError(f"date must fall in one of the years {years}, got {date}")
+
+
+@dataclass(frozen=True)
+class RichCheap:
+    """A curve refitted on one of the Fed's dates and each issue's residual against it.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The curve's date, also the settlement date of the prices.
+    fed : SvenssonCurve
+        The Fed's published curve for the date.
+    fitted : SvenssonCurve
+        The curve :func:`treasury_rv.curves.fit_svensson` finds from the off-the-run set.
+    pair : RealPair
+        The real on-the-run pair of the date.
+    bonds : pandas.DataFrame
+        One row per issue: ``label``, ``kind`` (``"off-the-run set"``, ``"on-the-run"`` or
+        ``"first off-the-run"``), ``maturity``, ``years`` (to maturity, ACT/365.25),
+        ``coupon`` (decimal), ``price`` (clean, per 100), ``yield_pct`` (yield to maturity,
+        percent), ``premium_bp`` (modelled premium put into the price; 0 for the set) and
+        ``residual_bp`` (yield less the fitted curve's, basis points; negative = rich).
+    """
+
+    date: dt.date
+    fed: SvenssonCurve
+    fitted: SvenssonCurve
+    pair: RealPair
+    bonds: pd.DataFrame
+
+
+def rich_cheap(
+    date: dt.date, *, model: LiquidityPremium | None = None, spacing_months: int = 3
+) -> RichCheap:
+    """Refit the Fed's curve on a shipped date and measure the real pair's richness against it.
+
+    What is real: the Fed's fitted curve for ``date`` (:func:`treasury_rv.curves.gsw_curve`)
+    and the coupons and maturities of the pair (:data:`REAL_PAIRS`). What is modelled, for
+    want of market quotes for each issue: an *off-the-run set* of bonds maturing every
+    ``spacing_months`` months on the 15th of the month from one to thirty years out (about as
+    many bonds as the Fed fits), each with the coupon its auction would have got on that curve
+    and priced exactly on it; and the pair, priced on the curve less a liquidity premium from
+    ``model`` at each issue's age (the on-the-run's fraction of its auction cycle, and one
+    cycle more for the first off-the-run). The Svensson form is then fitted to the off-the-run
+    set alone, as the Fed leaves out on-the-run and first off-the-run issues
+    (:func:`treasury_rv.curves.fit_svensson`), and each issue's residual is measured against
+    the fit (:func:`treasury_rv.curves.yield_residuals_bp`). The set's residuals show how well
+    the fit recovers the Fed's curve; the pair's show the modelled premium as a market would
+    show a real one: negative, rich to the curve. The residuals of the pair are illustrative.
+
+    Parameters
+    ----------
+    date : datetime.date
+        One of the Fed's shipped curve dates in a year of :data:`REAL_PAIRS`.
+    model : LiquidityPremium, optional
+        The premium model; default ``LiquidityPremium()``.
+    spacing_months : int, default 3
+        Months between the maturities of the off-the-run set, 1 to 12.
+
+    Returns
+    -------
+    RichCheap
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> table = rich_cheap(dt.date(2025, 4, 2)).bonds.set_index("kind")
+    >>> round(float(table.loc["on-the-run", "residual_bp"]), 2)
+    -2.54
+    >>> bool(table.loc["off-the-run set", "residual_bp"].abs().max() < 0.01)
+    True
+    """
+    date = as_date(date, "date")
+    pair = real_pair(date)
+    model = LiquidityPremium() if model is None else model
+    if not isinstance(model, LiquidityPremium):
+        raise TypeError(f"model must be a LiquidityPremium, got {type(model).__name__}")
+    if isinstance(spacing_months, bool) or not isinstance(spacing_months, int):
+        raise TypeError(f"spacing_months must be an int, got {type(spacing_months).__name__}")
+    if not 1 <= spacing_months <= 12:
+        raise ValueError(f"spacing_months must be between 1 and 12, got {spacing_months}")
+    fed = gsw_curve(date)
+    first = dt.date(date.year + 1, date.month, 15)
+    real = {pair.on_the_run.maturity, pair.first_off_the_run.maturity}
+    maturities = []
+    k = 0
+    while (m := add_months(first, k * spacing_months)) <= dt.date(date.year + 30, date.month, 15):
+        if m not in real:
+            maturities.append(m)
+        k += 1
+    rows = []
+    for m in maturities:
+        coupon = float(auction_coupon(par_coupon(fed, date, m)))
+        rows.append(("off-the-run set", Treasury(coupon, m), 0.0))
+    fraction = auction_cycle(pair.tenor, date).cycle_fraction
+    for kind, bond, age in (
+        ("on-the-run", pair.on_the_run, fraction),
+        ("first off-the-run", pair.first_off_the_run, 1 + fraction),
+    ):
+        rows.append((kind, bond, float(model.premium_bp(age))))
+    bonds = [b for _, b, _ in rows]
+    prices = []
+    for _, bond, premium in rows:
+        fair = yield_to_maturity(bond, date, price_on_curve(bond, date, fed))
+        prices.append(float(clean_price(bond, date, fair - premium / _BP)))
+    n_set = len(maturities)
+    fitted = fit_svensson(bonds[:n_set], date, prices[:n_set])
+    residuals = yield_residuals_bp(fitted, bonds, date, prices)
+    frame = pd.DataFrame(
+        {
+            "label": [b.name or b.label for b in bonds],
+            "kind": [kind for kind, _, _ in rows],
+            "maturity": [b.maturity for b in bonds],
+            "years": [(b.maturity - date).days / DAYS_PER_YEAR for b in bonds],
+            "coupon": [b.coupon for b in bonds],
+            "price": prices,
+            "yield_pct": [
+                100 * yield_to_maturity(b, date, p) for b, p in zip(bonds, prices, strict=True)
+            ],
+            "premium_bp": [premium for _, _, premium in rows],
+            "residual_bp": residuals,
+        }
+    )
+    return RichCheap(date=date, fed=fed, fitted=fitted, pair=pair, bonds=frame)
