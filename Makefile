@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := -W -n --keep-going --all
 
-.PHONY: book test lint bench clean
+.PHONY: book test lint bench clean wheel
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): requirements.txt pyproject.toml
 ## book: build the static site into _build/html, executing every chapter
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+## wheel: build the library's wheel into _build/wheel (the site build also serves it)
+wheel: $(STAMP)
+	$(BIN)/python book/_ext/trv_notebooks.py _build/wheel
 
 ## lint: ruff over the library, tests, benchmarks and the site extension
 lint: $(STAMP)

@@ -56,12 +56,21 @@ def test_chart_ids_are_unique_and_script_cannot_be_closed_early(static_site):
     assert ids[0] != ids[1]
 
 
-def test_theme_is_enabled_without_static_renderer_in_a_live_kernel(monkeypatch):
+def test_theme_and_offline_widget_renderer_in_a_live_kernel(monkeypatch):
     monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
     alt.renderers.enable("default")
     charts.enable()
-    assert alt.theme.active == charts.THEME_NAME
-    assert alt.renderers.active == "default"
+    try:
+        assert alt.theme.active == charts.THEME_NAME
+        assert alt.renderers.active == charts.LIVE_RENDERER
+        assert alt.renderers.options == {"offline": True}
+        # The widget carries the Vega libraries itself: no module loaded from a CDN.
+        esm = alt.JupyterChart._esm
+        assert len(esm) > 500_000, "the Vega libraries are not in the widget"
+        assert not re.search(r"""(import|from)\s*["']https?://""", esm)
+        assert "esm.sh" not in esm and "jsdelivr" not in esm
+    finally:
+        alt.renderers.enable("default")
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,9 @@ FACTS_FIGURES = [
     ("covid2020", "hf_net_treasury_sales", 173, "usd_bn"),
     ("covid2020", "hf_short_derivatives_cut", 232, "usd_bn"),
     ("covid2020", "hf_top50_share", 85, "percent"),
+    # Banegas, Monin & Petrasek (FEDS Note, 6 Oct 2021, federalreserve.gov): the top 50 funds held
+    # "90 percent of hedge fund repo and reverse repo in early 2020" (not in FACTS).
+    ("covid2020", "hf_top50_repo_share", 90, "percent"),
     # FACTS §2 line 115-117: Barth, Kahn & Mann, FEDS Note 2023-08-30 [P], 31 Jan 2019.
     ("covid2020", "lev_funds_futures_short_2019", 631, "usd_bn"),
     # FACTS §2 line 112-113 and §5 line 252-254: Barth & Kahn, OFR WP 21-01 (half, a quarter
@@ -97,6 +100,8 @@ FACTS_FIGURES = [
     ("tariff2025", "swap_spread_unwound", 60, "usd_bn"),
     ("tariff2025", "basis_trades", 830, "usd_bn"),
     ("tariff2025", "maturity_matched_trades", 395, "usd_bn"),
+    # Monin (2026): $830bn is "about double its previous peak in early 2020" (not in FACTS).
+    ("covid2020", "basis_trade_peak_early_2020", 415, "usd_bn"),
     # FACTS §2 line 123-124 and §5 line 248-251: the seed article, 50x normal, up to 100x,
     # about $800bn net short [S]; Banegas & Monin (2023), top-50 leverage near 7:1 [S].
     ("tariff2025", "leverage_normal", 50, "x"),
@@ -124,6 +129,9 @@ FACTS_FIGURES = [
     ("gilt2022", "gilt_30y_rise", 120, "bp"),
     ("gilt2022", "gilt_30y_close_27_september", 5, "percent"),
     ("gilt2022", "purchase_auction_limit", 5, "gbp_bn_per_day"),
+    # The Times, 27 Sep 2022 (not in FACTS): the 30-year gilt yield rose 45bp to 4.97% on 26 Sep.
+    ("gilt2022", "gilt_30y_rise_26_september", 45, "bp"),
+    ("gilt2022", "gilt_30y_close_26_september", 4.97, "percent"),
     ("gilt2022", "purchases", 19.3, "gbp_bn"),
     ("gilt2022", "purchases_conventional", 12.1, "gbp_bn"),
     ("gilt2022", "purchases_index_linked", 7.2, "gbp_bn"),
@@ -173,6 +181,15 @@ def test_superseded_gilt_figures_are_not_shipped():
     values = ep.episode("gilt2022")["value"]
     numbers = {v for v in values if isinstance(v, float)}
     assert not numbers & {160.0, 127.0}
+
+
+def test_derived_basis_peak_is_half_the_2025_size():
+    # Monin (2026): the September 2025 basis trade was "about double its previous peak in early
+    # 2020"; the shipped peak is that half, and lies in the $400-500bn of press estimates
+    # (FACTS §2 line 113, [S]).
+    peak = ep.fact("covid2020", "basis_trade_peak_early_2020")
+    assert peak == ep.fact("tariff2025", "basis_trades") / 2
+    assert 400 <= peak <= 500
 
 
 def test_recapitalisation_is_the_corrected_range():
@@ -325,6 +342,42 @@ def test_labels_and_constants():
     assert set(ep.MODELLED) < set(ep.EPISODES) and "gilt2022" not in ep.MODELLED
 
 
+def test_events_are_the_dated_rows_in_order():
+    for name in ep.EPISODES:
+        dated = ep.events(name)
+        assert dated["date"].notna().all()
+        assert list(dated["date"]) == sorted(dated["date"])
+        undated = ep.episode(name)["date"].isna().sum()
+        assert len(dated) + undated == len(ep.episode(name))
+
+
+@pytest.mark.parametrize("name", ["ltcm1998", "covid2020", "tariff2025"])
+def test_timeline_holds_the_closes_and_the_fitted_curves(name):
+    from treasury_rv.curves import gsw_curve
+
+    line = ep.timeline(name)
+    closes = line[line["kind"] == "close"]
+    shipped_closes = ep.daily_closes(name)
+    assert len(closes) == len(shipped_closes)
+    assert sorted(closes["rate"]) == sorted(shipped_closes["close"])
+    fitted = line[line["kind"] == "fitted par"]
+    assert len(fitted) >= 4  # at least two shipped curve dates per US episode
+    for row in fitted.itertuples():
+        years = 10.0 if row.maturity == "10-year" else 30.0
+        assert row.rate == gsw_curve(row.date).par_yield(years)
+        start = ep.figure(name, "stress_start")["date"]
+        assert abs((row.date - start).days) <= ep.CURVE_WINDOW_DAYS + 40
+    # The fitted par yield sits near the close on the same date (within 40bp).
+    both = line.pivot_table(index=["date", "maturity"], columns="kind", values="rate").dropna()
+    assert len(both) >= 4
+    assert ((both["close"] - both["fitted par"]).abs() < 0.004).all()
+
+
+def test_gilt_timeline_is_empty():
+    line = ep.timeline("gilt2022")
+    assert line.empty and list(line.columns) == ["date", "maturity", "kind", "rate", "source"]
+
+
 # --------------------------------------------------------------------------------------------
 # Calibrations
 # --------------------------------------------------------------------------------------------
@@ -435,6 +488,24 @@ def test_path_agrees_with_the_primers_spiral(name):
     for col in ("price", "position", "repo_debt", "equity", "defaulted"):
         np.testing.assert_array_equal(path[col].to_numpy(), spiral[col].to_numpy())
     np.testing.assert_array_equal(path["forced_sale"].to_numpy(), spiral["sold"].to_numpy())
+
+
+@pytest.mark.parametrize("name", ep.MODELLED)
+def test_outcomes_agree_with_the_paths(name):
+    out = ep.episode_outcomes().set_index(["episode", "scenario"])
+    cal = ep.calibration(name)
+    for scenario, size in (("none", 0.0), ("as it happened", cal["intervention_size"])):
+        path = ep.episode_path(name, intervention=size)
+        row = out.loc[(name, scenario)]
+        assert row["forced_sales"] == pytest.approx(path["cumulative_sold"].iloc[-1], rel=1e-12)
+        assert row["absorbed"] == pytest.approx(path["absorbed"].sum(), rel=1e-12, abs=1e-6)
+        assert row["injected"] == pytest.approx(path["injected"].sum(), rel=1e-12, abs=1e-6)
+        assert row["yield_move_bp"] == pytest.approx(path["yield_move_bp"].iloc[-1], rel=1e-12)
+        assert row["defaulted"] == path["defaulted"].iloc[-1]
+        assert row["rounds"] == path["round"].iloc[-1]
+        # Losses: the equity the fund had, plus what was injected, less what is left.
+        lost = cal["equity"] + path["injected"].sum() - path["equity"].iloc[-1]
+        assert row["total_loss"] == pytest.approx(lost, rel=1e-9)
 
 
 def test_model_is_deterministic():

@@ -102,6 +102,10 @@ def ql_bootstrap(trade: dt.date, tenors, rates) -> ql.YieldTermStructure:
             paymentConvention=ql.Following,
             paymentFrequency=ql.Annual,
             paymentCalendar=CAL,
+            # QuantLib's helpers roll an effective date that is the last business day of its
+            # month to month ends (end-of-month rule); the library's schedule does not, as in
+            # ql_swap below, so the reference is told the same rule.
+            endOfMonth=False,
         )
         for n, r in zip(tenors, rates, strict=True)
     ]
@@ -315,6 +319,13 @@ def test_bootstrap_reprices_its_inputs(curve):
     assert np.max(np.abs(ois_par_rate(curve, TRADE, TENORS) - RATES)) < 1e-12
 
 
+def test_bootstrap_rejects_rates_no_curve_can_meet():
+    # after ten years at 0% a floating leg is worth at most its notional, so a 30-year par
+    # rate of 20% (an annuity of about 30 years times 20%) cannot be reached
+    with pytest.raises(ValueError, match="par_rates.*30-year"):
+        SofrCurve.bootstrap(TRADE, [1, 10, 30], [0.0, 0.0, 0.20])
+
+
 def test_bootstrap_pillars_are_last_payment_dates(curve):
     assert curve.reference_date == TRADE
     assert list(curve.dates) == [ois_schedule(TRADE, n)["payment"].iloc[-1] for n in TENORS]
@@ -509,6 +520,16 @@ def test_spread_shock_goes_through_leverage():
     assert out["sale"].iloc[0] > 0 and out["sale"].iloc[1] == 0.0
 
 
+def test_spread_shock_keeps_a_cash_buffer():
+    kwargs = {"position": 100e6, "equity": 3e6, "dv01": 85_000.0, "haircut": 0.005}
+    plain = spread_shock(-10.0, initial_margin=1e6, **kwargs)
+    kept = spread_shock(-10.0, initial_margin=1e6, buffer=1e6, **kwargs)
+    # spare cash of 1.5mn pays the 0.84mn call; keeping 1mn back forces a sale instead
+    assert plain.loc[0, "sale"] == 0.0
+    assert kept.loc[0, "sale"] > 0.0
+    assert kept.loc[0, "cash_end"] == pytest.approx(1e6)
+
+
 def test_spread_shock_requires_equity_for_the_margins():
     with pytest.raises(ValueError, match="equity"):
         spread_shock(-1.0, position=100e6, equity=1e6, dv01=1e4, haircut=0.005, initial_margin=1e6)
@@ -643,6 +664,7 @@ def test_properties_of_a_bootstrapped_curve(size, data, fixed):
         (lambda c: ois_par_rate(c, D(2025, 4, 1), 5), ValueError, "trade_date"),
         (lambda c: ois_par_rate(c, TRADE, "10"), TypeError, "tenor_years"),
         (lambda c: annuity(c, TRADE, -1), ValueError, "tenor_years"),
+        (lambda c: ois_par_rate(c, TRADE, []), ValueError, "tenor_years"),
         (lambda c: swap_pv(c, TRADE, 5, 4.0, 1e6), ValueError, "fixed_rate"),
         (lambda c: swap_pv(c, TRADE, 5, 0.04, -1e6), ValueError, "notional"),
         (lambda c: swap_pv(c, TRADE, 5, 0.04, 1e6, pay_fixed="yes"), TypeError, "pay_fixed"),

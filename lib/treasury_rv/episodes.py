@@ -30,9 +30,11 @@ import pandas as pd
 from treasury_rv import leverage
 from treasury_rv._validate import as_date, as_float_array, as_real
 from treasury_rv.bonds import Treasury, modified_duration
+from treasury_rv.curves import gsw_curve
 from treasury_rv.data import shipped
 
 __all__ = [
+    "CURVE_WINDOW_DAYS",
     "EPISODES",
     "EPISODE_LABELS",
     "INTERVENTION_KINDS",
@@ -48,9 +50,11 @@ __all__ = [
     "episode_outcomes",
     "episode_path",
     "episodes_table",
+    "events",
     "fact",
     "figure",
     "intervention_grid",
+    "timeline",
 ]
 
 #: Episode identifiers, in date order except the UK comparison, which comes last.
@@ -130,7 +134,8 @@ def episode(name: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``key`` (the figure's name), ``label`` (what it is, in words), ``value`` (a
-        float, or a str when ``unit`` is ``"text"`` or ``"date"``), ``unit`` (``usd_bn``,
+        float, or a str when ``unit`` is ``"text"`` or ``"date"``; a ``"date"`` row marks an
+        event on its ``date`` and its value says what happened), ``unit`` (``usd_bn``,
         ``gbp_bn``, ``bp``, ``percent``, ``x`` for a multiple of equity, ``32nds``, ...),
         ``date`` (the date the figure refers to, a :class:`datetime.date`; a month's figure
         carries the month's last day; None when the source gives no date), ``status``
@@ -282,6 +287,100 @@ def close_change_bp(name: str, series: str, start: dt.date, end: dt.date) -> flo
     return (last - first) * _BP
 
 
+#: Days either side of an episode's stress within which a shipped Fed fitted curve belongs to it.
+CURVE_WINDOW_DAYS = 90
+
+_FITTED_MATURITIES = {"DGS10": 10.0, "DGS30": 30.0}
+
+
+def events(name: str) -> pd.DataFrame:
+    """The dated figures of an episode, in date order, for a timeline's marks.
+
+    Parameters
+    ----------
+    name : str
+        Episode identifier, one of :data:`EPISODES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`episode` that carry a date, sorted by date (ties in the dataset's
+        order), with the same columns.
+
+    Examples
+    --------
+    >>> events("gilt2022")["date"].iloc[0].isoformat()
+    '2022-09-22'
+    """
+    rows = episode(name)
+    rows = rows[rows["date"].notna()]
+    return rows.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def timeline(name: str) -> pd.DataFrame:
+    """The shipped 10- and 30-year Treasury yields around an episode, for a timeline chart.
+
+    Two kinds of point: the constant-maturity closes of :func:`daily_closes`, and the par
+    yields at 10 and 30 years of the Federal Reserve's fitted (Gurkaynak-Sack-Wright) curves
+    shipped for dates within :data:`CURVE_WINDOW_DAYS` of the episode's stress
+    (:func:`treasury_rv.curves.gsw_curve`; the fitted curve leaves out the newest issues, so it
+    sits a little apart from the closes). The gilt episode has no shipped US yields: its frame
+    is empty.
+
+    Parameters
+    ----------
+    name : str
+        Episode identifier, one of :data:`EPISODES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date``, ``maturity`` (``"10-year"`` or ``"30-year"``), ``kind``
+        (``"close"`` or ``"fitted par"``), ``rate`` (the yield, decimal, semiannual bond basis) and
+        ``source``, sorted by date, maturity and kind.
+
+    Examples
+    --------
+    >>> line = timeline("covid2020")
+    >>> sorted(line["kind"].unique())
+    ['close', 'fitted par']
+    """
+    name = _episode_name(name)
+    closes = daily_closes(name)
+    rows = [
+        {
+            "date": d,
+            "maturity": f"{series[3:]}-year",
+            "kind": "close",
+            "rate": close,
+            "source": source,
+        }
+        for d, series, close, source in zip(
+            closes["date"], closes["series"], closes["close"], closes["source"], strict=True
+        )
+    ]
+    start, end = (_row(name, k)["date"] for k in ("stress_start", "stress_end"))
+    window = dt.timedelta(days=CURVE_WINDOW_DAYS)
+    if not closes.empty:
+        for d in shipped("gsw_svensson")["date"]:
+            if start - window <= d <= end + window:
+                curve = gsw_curve(d)
+                for series, years in _FITTED_MATURITIES.items():
+                    rows.append(
+                        {
+                            "date": d,
+                            "maturity": f"{series[3:]}-year",
+                            "kind": "fitted par",
+                            "rate": float(curve.par_yield(years)),
+                            "source": "Federal Reserve Board, feds200628 (Gurkaynak, Sack and "
+                            "Wright 2007): par yield on the fitted curve",
+                        }
+                    )
+    columns = ["date", "maturity", "kind", "rate", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["date", "maturity", "kind"], kind="stable", ignore_index=True)
+
+
 # --------------------------------------------------------------------------------------------
 # Calibrations
 # --------------------------------------------------------------------------------------------
@@ -348,7 +447,11 @@ def calibration(name: str) -> dict[str, object]:
     >>> cal["position_type"], cal["leverage"], cal["intervention_kind"]
     ('basis', 50.0, 'backstop')
     """
-    name = _episode_name(name, MODELLED)
+    return dict(_calibration(_episode_name(name, MODELLED)))
+
+
+@functools.cache
+def _calibration(name: str) -> dict[str, object]:
     table = calibration_table()
     values = table[table["episode"] == name].set_index("parameter")["value"]
     out: dict[str, object] = {k: float(values[k]) for k in _NUMBERS}
@@ -421,7 +524,7 @@ def episode_path(name: str, *, intervention: float = 0.0, delay: int | None = No
         Episode identifier, one of :data:`MODELLED`.
     intervention : float, default 0
         Size of the intervention, dollars, not negative (0: none). The size the episode saw
-        is ``calibration(name)["intervention_size"]``.
+        is the ``intervention_size`` of its :func:`calibration`.
     delay : int, optional
         Selling rounds before the intervention arrives, 0 to 1,000; by default the
         calibration's.
@@ -433,8 +536,8 @@ def episode_path(name: str, *, intervention: float = 0.0, delay: int | None = No
         with columns ``episode``, ``round``, ``price`` (index, 100 before the shock),
         ``price_change`` (fraction), ``yield_move_bp`` (the cumulative price fall as a yield
         or spread move at the bond's modified duration, first order, bp), ``loss``,
-        ``margin_call`` (the cash the lender asks for and the round's sale raises,
-        ``haircut x`` the sale ordered), ``forced_sale`` (proceeds of the round's sale),
+        ``margin_call`` (the cash the lender asks for, which the round's sale raises:
+        the haircut times the sale ordered), ``forced_sale`` (proceeds of the round's sale),
         ``absorbed`` (the part of it the backstop bought), ``injected`` (new equity),
         ``position``, ``repo_debt``, ``equity`` (all dollars), ``leverage``,
         ``cumulative_sold``, ``cumulative_loss`` (dollars) and ``defaulted``.

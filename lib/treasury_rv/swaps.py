@@ -137,6 +137,8 @@ def _tenors(value: object, name: str = "tenor_years") -> np.ndarray:
     if isinstance(value, bool):
         raise TypeError(f"{name} must be a whole number of years, got bool {value!r}")
     arr = as_float_array(value, name)
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one tenor")
     if np.any(arr != np.round(arr)):
         bad = float(arr[arr != np.round(arr)].ravel()[0]) if arr.ndim else float(arr)
         raise ValueError(
@@ -403,8 +405,6 @@ class SofrCurve:
         trade = _trade_date(trade_date)
         tenors = np.ravel(_tenors(tenors_years, "tenors_years"))
         rates = np.ravel(check_rate(par_rates, "par_rates"))
-        if tenors.size == 0:
-            raise ValueError("tenors_years must hold at least one tenor")
         if tenors.size != rates.size:
             raise ValueError(
                 f"tenors_years and par_rates must have the same length, got {tenors.size} "
@@ -1124,6 +1124,13 @@ class SlrRule:
 
 
 #: SLR settings for US G-SIBs since the enhanced SLR took effect, oldest first.
+#:
+#: The 2014 rule (5% for holding companies, 6% for their banks, from 1 January 2018), the
+#: temporary exclusion of Treasuries and reserves (1 April 2020 to 31 March 2021) and the 2025
+#: recalibration (3.5-4.25% and at most 4%, from 1 April 2026). Each :class:`SlrRule` carries
+#: its source.
+#:
+#: :meta hide-value:
 SLR_RULES: tuple[SlrRule, ...] = (
     SlrRule(
         name="2014 enhanced SLR",

@@ -1,10 +1,15 @@
 """Charts for the book: one Altair theme, offline rendering, controls and chart builders.
 
 Call :func:`enable` once at the top of a chapter. It registers and enables the book's theme
-and, while the static site is being built, a renderer that writes each chart as a ``<div>``
-plus its Vega-Lite spec as JSON; the site's own script (served from ``_static/``) draws every
-such chart with the Vega bundle shipped with the site, so no page loads anything from another
-host. In a live kernel Altair's own renderer is kept.
+and picks the renderer for where the chapter runs:
+
+- while the static site is being built, a renderer that writes each chart as a ``<div>`` plus
+  its Vega-Lite spec as JSON; the site's own script (served from ``_static/``) draws every such
+  chart with the Vega bundle shipped with the site, so no page loads anything from another host;
+- in a live kernel (JupyterLab, Notebook 7, VS Code), Altair's ``JupyterChart`` widget in
+  offline mode: the Vega libraries travel with the widget (from ``vl-convert-python``), so the
+  charts draw, and their sliders work, with no network. Jupyter's built-in Vega renderer cannot
+  be used: it draws Vega-Lite v3 to v5 only, and Altair 6 writes v6.
 
 The theme uses the Okabe–Ito palette (distinguishable with the common colour-vision
 deficiencies); the site's script swaps in a lighter variant of the same hues in dark mode.
@@ -40,6 +45,8 @@ __all__ = [
 
 THEME_NAME = "treasury_rv"
 RENDERER_NAME = "treasury_rv_static"
+#: Altair's renderer for a live kernel, used offline (see :func:`enable`).
+LIVE_RENDERER = "jupyter"
 
 #: Okabe–Ito colours without black, in the order series are coloured.
 PALETTE: tuple[str, ...] = (
@@ -65,12 +72,13 @@ def theme_config() -> dict[str, Any]:
     Returns
     -------
     dict
-        A Vega-Lite top-level ``config`` object: transparent background, system fonts,
-        Okabe–Ito categorical range, responsive width.
+        A Vega-Lite top-level ``config`` object: system fonts, Okabe–Ito categorical range,
+        responsive width; a transparent background on the site (which themes the page behind
+        it) and white in a live kernel, where the notebook's theme may be dark.
     """
     return {
         "config": {
-            "background": None,
+            "background": None if building_static_site() else "white",
             "font": _FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "range": {"category": list(PALETTE)},
@@ -121,7 +129,10 @@ def _static_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
 
 
 def enable() -> None:
-    """Enable the book's theme, and its offline renderer while the static site is built.
+    """Enable the book's theme and the offline renderer for where the chapter runs.
+
+    While the static site is built, charts are written for the site's own script; otherwise
+    they are shown as Altair ``JupyterChart`` widgets with the Vega libraries carried offline.
 
     Examples
     --------
@@ -134,6 +145,10 @@ def enable() -> None:
     if building_static_site():
         alt.renderers.register(RENDERER_NAME, _static_renderer)
         alt.renderers.enable(RENDERER_NAME)
+    else:
+        # The renderer would switch the widget offline only at the first chart; do it now.
+        alt.JupyterChart.enable_offline()
+        alt.renderers.enable(LIVE_RENDERER, offline=True)
 
 
 def slider(
