@@ -129,6 +129,17 @@ def test_roles_become_links_or_text_and_unknown_ones_warn():
     assert resolver.warnings == ["role {foo} has no plain-Markdown form; kept its text"]
 
 
+def test_python_objects_become_code_as_sphinx_shows_them():
+    text, resolver = convert(
+        "{func}`~treasury_rv.curves.fit_svensson`, {py:class}`treasury_rv.bonds.Treasury`, "
+        "{data}`~treasury_rv.swaps.SLR_RULES`, {meth}`the bootstrap <SofrCurve.bootstrap>`."
+    )
+    assert text.strip() == (
+        "`fit_svensson()`, `treasury_rv.bonds.Treasury`, `SLR_RULES`, `the bootstrap`."
+    )
+    assert resolver.warnings == []
+
+
 def test_equations_targets_comments_and_admonitions():
     text, _ = convert(
         "(sec-x)=\n% a comment\n## Title\n\n```{math}\n:label: eq-a\n\nx = 1\n```\n\n"

@@ -149,6 +149,19 @@ def convert_inline(text: str, resolver: Resolver, substitutions: dict[str, str])
     return _SUBSTITUTION.sub(substitute, result)
 
 
+_PYTHON_ROLES = ("func", "meth", "class", "data", "attr", "mod", "obj", "exc")
+
+
+def _python_object(role: str, content: str) -> str:
+    """A Python-domain role as the code span Sphinx shows: ``{func}`~a.b.f``` -> `` `f()` ``."""
+    explicit = re.match(r"^(?P<title>.+?)\s*<(?P<target>[^<>]+)>$", content)
+    if explicit:
+        return f"`{explicit.group('title')}`"
+    target = content.lstrip("!")
+    name = target[1:].rsplit(".", 1)[-1] if target.startswith("~") else target
+    return f"`{name}()`" if role in ("func", "meth") else f"`{name}`"
+
+
 def _convert_role(role: str, content: str, resolver: Resolver) -> str:
     if role.startswith("glue"):
         key, _, spec = content.partition(":")
@@ -163,6 +176,8 @@ def _convert_role(role: str, content: str, resolver: Resolver) -> str:
         return re.sub(r"\s*\(.*\)\s*$", "", content)
     if role in ("term", "ref", "numref", "doc", "eq", "download") or role.startswith("cite"):
         return resolver.xref(role, content)
+    if role.removeprefix("py:") in _PYTHON_ROLES:
+        return _python_object(role.removeprefix("py:"), content)
     resolver.warn(f"role {{{role}}} has no plain-Markdown form; kept its text")
     return content
 
