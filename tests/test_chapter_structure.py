@@ -22,6 +22,7 @@ SECTIONS = [
 ]
 MIN_EXERCISES = {"primer": 4, "basis": 6, "onoff": 6}
 MIN_EXERCISES["swaps"] = 6
+MIN_EXERCISES["crises"] = 6
 
 
 @pytest.fixture(params=CHAPTERS, ids=lambda p: p.stem)

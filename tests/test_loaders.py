@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from treasury_rv import data
+from treasury_rv._site import STATIC_SITE_ENV
 from treasury_rv.curves import SvenssonCurve
 from treasury_rv.data import loaders
 from treasury_rv.data.loaders import DownloadError, FormatChangedError
@@ -46,6 +47,12 @@ class FakeOpener:
         if self.error is not None:
             raise self.error
         return io.BytesIO(self.pages[url])
+
+
+@pytest.fixture(autouse=True)
+def reader_session(monkeypatch):
+    """Run as a reader's session, not the site build (which refuses every download)."""
+    monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
 
 
 @pytest.fixture
@@ -94,6 +101,13 @@ def test_par_curve_filters_by_year_or_dates_on_a_given_file():
     assert data.treasury_par_curve(2021, source=PAR_CURVE).empty
     window = data.treasury_par_curve(start=D(2020, 3, 10), end=D(2020, 3, 18), source=PAR_CURVE)
     assert sorted(set(window["date"])) == [D(2020, 3, 10), D(2020, 3, 18)]
+
+
+def test_dates_before_the_first_published_year_only_filter_a_given_file():
+    curve = data.treasury_par_curve(start=D(1985, 1, 1), end=D(2020, 3, 9), source=PAR_CURVE)
+    assert sorted(set(curve["date"])) == [D(2020, 3, 9)]
+    with pytest.raises(ValueError, match="start's year must be between 1990"):
+        data.treasury_par_curve(start=D(1985, 1, 1))
 
 
 def test_par_curve_downloads_each_calendar_year_from_treasury(opener, tmp_path):
@@ -189,6 +203,21 @@ def test_sofr_is_sorted_by_date_in_decimals():
     assert sofr["rate"].tolist() == pytest.approx([0.054, 0.0532], abs=1e-12)
     assert sofr["percentile_99"].iloc[0] == pytest.approx(0.0555, abs=1e-12)
     assert sofr["volume_bn"].tolist() == [1800.0, 1900.0]
+
+
+def test_sofr_fields_left_out_or_null_are_missing_values(tmp_path):
+    document = json.loads(SOFR.read_text())
+    document["refRates"][0]["volumeInBillions"] = None
+    del document["refRates"][0]["percentPercentile1"]
+    path = tmp_path / "sofr.json"
+    path.write_text(json.dumps(document))
+    sofr = data.sofr_rates(source=path)
+    assert sofr["volume_bn"].tolist()[0] == 1800.0 and math.isnan(sofr["volume_bn"].iloc[1])
+    assert math.isnan(sofr["percentile_1"].iloc[1])
+    document["refRates"][0]["percentRate"] = None
+    path.write_text(json.dumps(document))
+    with pytest.raises(FormatChangedError, match="'percentRate' holds None"):
+        data.sofr_rates(source=path)
 
 
 def test_sofr_download_asks_for_the_dates(opener, tmp_path):
@@ -289,8 +318,15 @@ def test_cache_folder_defaults_to_the_environment_variable(opener, tmp_path, mon
 def test_cache_folder_without_the_variable_is_the_users(monkeypatch, tmp_path):
     monkeypatch.delenv("TREASURY_RV_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    folder = data.default_cache_dir()
-    assert folder.name in {"treasury_rv", "Cache"}
+    monkeypatch.setattr(loaders.sys, "platform", "linux")
+    assert data.default_cache_dir() == tmp_path / "treasury_rv"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert data.default_cache_dir() == Path.home() / ".cache" / "treasury_rv"
+    monkeypatch.setattr(loaders.sys, "platform", "darwin")
+    assert data.default_cache_dir() == Path.home() / "Library" / "Caches" / "treasury_rv"
+    monkeypatch.setattr(loaders.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    assert data.default_cache_dir() == tmp_path / "treasury_rv" / "Cache"
 
 
 def test_a_local_file_is_read_directly_and_not_cached(tmp_path):
@@ -327,6 +363,20 @@ def test_http_error_is_a_download_error_with_the_status(opener, tmp_path):
     opener.error = urllib.error.HTTPError(url, 404, "Not Found", {}, None)
     with pytest.raises(DownloadError, match="HTTP 404"):
         data.cftc_treasury_positions(2022, cache_dir=tmp_path)
+
+
+def test_the_book_build_never_downloads_nor_reads_the_cache(opener, tmp_path, monkeypatch):
+    url = loaders.FED_FITTED_CURVE_URL
+    opener.pages = {url: FED.read_bytes()}
+    data.fed_fitted_curve(cache_dir=tmp_path)  # a reader's cached copy
+    monkeypatch.setenv(STATIC_SITE_ENV, "1")
+    with pytest.raises(DownloadError, match="the book's build never reads the network"):
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    with pytest.raises(DownloadError, match="sample"):
+        data.sofr_rates(source=SOFR.as_uri(), cache_dir=tmp_path)
+    assert len(opener.calls) == 1
+    assert len(data.sample("fed_fitted_curve")) == 8  # samples and local files still read
+    assert len(data.sofr_rates(source=SOFR)) == 2
 
 
 # --------------------------------------------------------------------------------------
@@ -379,6 +429,8 @@ def test_an_unknown_maturity_column_is_named(tmp_path):
         (data.sofr_rates, SOFR, "5.32", '"5.32"', "percentRate"),
         (data.cftc_treasury_positions, TFF, "2022-02-15", "02/15/2022", "Report_Date"),
         (data.cftc_treasury_positions, TFF, ",1250000,", ",n/a,", "Lev_Money_Positions_Short"),
+        (data.cftc_treasury_positions, TFF, ",1250000,", ",,", "Lev_Money_Positions_Short"),
+        (data.cftc_treasury_positions, TFF, ",1250000,", ",nan,", "Lev_Money_Positions_Short"),
     ],
 )
 def test_unreadable_cells_are_format_changes_naming_the_column(

@@ -32,8 +32,9 @@ A download that fails (no network, a timeout, an HTTP error) raises :class:`Down
 naming the address and the reason; a file whose layout is not the one described here raises
 :class:`FormatChangedError` naming the missing or unexpected column. Units follow the
 library's: rates and yields as decimals, dates as :class:`datetime.date`, positions in
-contracts. Network access uses ``urllib`` only, and nothing in the book's build calls these
-functions: the chapters show them on the small samples from :func:`sample`.
+contracts. Network access uses ``urllib`` only. While the book's site is being built the
+loaders refuse any URL (a :class:`DownloadError`), so a page can only show them on a local
+file, such as the small samples from :func:`sample`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from treasury_rv._site import building_static_site
 from treasury_rv._validate import as_date, as_real
 
 __all__ = [
@@ -195,7 +197,16 @@ def _download(url: str, timeout: float) -> bytes:
 
 
 def _fetch(url: str, kind: str, cache_dir: Path, refresh: bool, timeout: float) -> bytes:
-    """Return the bytes at ``url``, from the cache unless ``refresh`` or not cached yet."""
+    """Return the bytes at ``url``, from the cache unless ``refresh`` or not cached yet.
+
+    Refused while the book's static site is being built: the pages must not depend on the
+    network, nor on what a reader's cache happens to hold.
+    """
+    if building_static_site():
+        raise DownloadError(
+            f"not downloading {url}: the book's build never reads the network or the download "
+            "cache; use sample(name), or source= a file shipped with the book."
+        )
     path = _cache_file(cache_dir, kind, url)
     if path.exists() and not refresh:
         return path.read_bytes()
@@ -265,10 +276,10 @@ def _period(
     hi = None if end is None else as_date(end, "end")
     if lo is not None and hi is not None and hi < lo:
         raise ValueError(f"end ({hi}) must not be before start ({lo})")
-    if lo is None:
-        if needed:
-            raise ValueError("give year or start (and optionally end), or source=")
+    if not needed:  # a given source: the dates only filter its rows
         return lo, hi, []
+    if lo is None:
+        raise ValueError("give year or start (and optionally end), or source=")
     first_year = _year(lo.year, "start's year", first)
     last_year = min((hi or dt.date.today()).year, dt.date.today().year)  # no file for future years
     return lo, hi, list(range(first_year, last_year + 1))
@@ -311,11 +322,13 @@ def _dates(values: Iterable[object], fmt: str, column: str, what: str) -> list[d
     return out
 
 
-def _numbers(series: pd.Series, column: str, what: str, missing: set[str]) -> np.ndarray:
-    text = series.astype(str).str.strip()
-    blank = text.isin(missing) | series.isna()
-    out = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = out.isna() & ~blank
+def _numbers(table: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """A column read by :func:`_csv` as floats; a cell that is not a number is an error."""
+    series = table[column]
+    if pd.api.types.is_numeric_dtype(series):
+        return series.to_numpy(dtype=float)
+    out = pd.to_numeric(series.astype(str).str.strip(), errors="coerce")
+    bad = out.isna() & series.notna()
     if bad.any():
         raise FormatChangedError(
             f"{what}: column {column!r} holds {series[bad].iloc[0]!r}, not a number"
@@ -323,15 +336,27 @@ def _numbers(series: pd.Series, column: str, what: str, missing: set[str]) -> np
     return out.to_numpy(dtype=float)
 
 
-def _csv(payload: bytes, what: str) -> pd.DataFrame:
+def _csv(payload: bytes, what: str, text: Iterable[str], missing: Iterable[str]) -> pd.DataFrame:
+    """Read a CSV: the ``text`` columns as strings, the others as numbers where they parse.
+
+    Cells in ``missing`` (and only those) become NaN; column names are stripped.
+    """
     try:
-        text = payload.decode("utf-8-sig")
+        decoded = payload.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise FormatChangedError(f"{what}: the file is not UTF-8 text") from err
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        table = pd.read_csv(
+            io.StringIO(decoded),
+            dtype=dict.fromkeys(text, str),
+            na_values=list(missing),
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise FormatChangedError(f"{what}: the file is not a readable CSV ({err})") from err
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
 
 
 # --------------------------------------------------------------------------------------
@@ -345,8 +370,7 @@ def _tenor_years(label: str) -> float:
 
 def _parse_par_curve(payload: bytes) -> pd.DataFrame:
     what = "Treasury par yield curve"
-    table = _csv(payload, what)
-    table.columns = [str(c).strip() for c in table.columns]
+    table = _csv(payload, what, text=["Date"], missing=["", "N/A", "NA"])
     _require(table.columns, ["Date", "10 Yr"], what)
     others = [c for c in table.columns if c != "Date" and not _TENOR.match(c)]
     if others:
@@ -357,7 +381,7 @@ def _parse_par_curve(payload: bytes) -> pd.DataFrame:
     dates = _dates(table["Date"], "%m/%d/%Y", "Date", what)
     rows = []
     for label in table.columns.drop("Date"):
-        pct = _numbers(table[label], label, what, {"", "N/A", "NA"})
+        pct = _numbers(table, label, what)
         years = _tenor_years(label)
         rows.extend(
             (d, label, years, p / 100) for d, p in zip(dates, pct, strict=True) if np.isfinite(p)
@@ -394,9 +418,12 @@ def treasury_par_curve(
     source : str or os.PathLike, optional
         A file in Treasury's format, or its URL, to read instead of Treasury's site. With
         ``source``, ``year`` and ``start``/``end`` only filter the rows.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 30); no retries.
 
     Returns
     -------
@@ -448,13 +475,15 @@ def _parse_fed_curve(payload: bytes) -> pd.DataFrame:
         raise FormatChangedError(
             f"{what}: missing column 'Date': no line of the file starts with a 'Date' header"
         )
-    table = _csv("\n".join(lines[header:]).encode("utf-8"), what)
-    table.columns = [str(c).strip() for c in table.columns]
+    body = "\n".join(lines[header:]).encode("utf-8")
+    table = _csv(body, what, text=["Date"], missing=["", "NA", "N/A"])
     _require(table.columns, _FED_REQUIRED, what)
     frame = pd.DataFrame({"date": _dates(table["Date"], "%Y-%m-%d", "Date", what)})
+    columns = {}
     for column in table.columns.drop("Date"):
-        values = _numbers(table[column], column, what, {"", "NA", "N/A"})
-        frame[column] = values / 100 if column.startswith("SVEN") else values
+        values = _numbers(table, column, what)
+        columns[column] = values / 100 if column.startswith("SVEN") else values
+    frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
@@ -483,9 +512,12 @@ def fed_fitted_curve(
         First and last dates to keep (inclusive); by default every date.
     source : str or os.PathLike, optional
         A file in the Fed's format, or its URL, to read instead of the Fed's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 60); no retries.
 
     Returns
     -------
@@ -564,12 +596,15 @@ def fed_svensson_parameters(fitted: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # SOFR (New York Fed)
 
-_SOFR_EXTRA = {
-    "percentPercentile1": "percentile_1",
-    "percentPercentile25": "percentile_25",
-    "percentPercentile75": "percentile_75",
-    "percentPercentile99": "percentile_99",
-}
+#: Fields of a NY Fed ``refRates`` entry: (name in the file, column, factor to the library's unit).
+_SOFR_FIELDS = [
+    ("percentRate", "rate", 0.01),
+    ("percentPercentile1", "percentile_1", 0.01),
+    ("percentPercentile25", "percentile_25", 0.01),
+    ("percentPercentile75", "percentile_75", 0.01),
+    ("percentPercentile99", "percentile_99", 0.01),
+    ("volumeInBillions", "volume_bn", 1.0),
+]
 
 
 def _parse_sofr(payload: bytes) -> pd.DataFrame:
@@ -593,17 +628,15 @@ def _parse_sofr(payload: bytes) -> pd.DataFrame:
                 )
         (day,) = _dates([item["effectiveDate"]], "%Y-%m-%d", "effectiveDate", what)
         row = {"date": day}
-        for key, name in [("percentRate", "rate"), *_SOFR_EXTRA.items()]:
-            if key not in item:
-                continue
-            value = item[key]
+        for key, name, scale in _SOFR_FIELDS:
+            value = item.get(key)
+            if value is None and key != "percentRate":
+                continue  # a field the NY Fed leaves out (or null) on some dates
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise FormatChangedError(f"{what}: field {key!r} holds {value!r}, not a number")
-            row[name] = value / 100
-        if "volumeInBillions" in item:
-            row["volume_bn"] = float(item["volumeInBillions"])
+            row[name] = value * scale
         rows.append(row)
-    columns = ["date", "rate", *_SOFR_EXTRA.values(), "volume_bn"]
+    columns = ["date", *(name for _, name, _ in _SOFR_FIELDS)]
     frame = pd.DataFrame(rows, columns=columns)
     frame = frame.dropna(axis=1, how="all") if rows else frame[["date", "rate"]]
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
@@ -631,9 +664,12 @@ def sofr_rates(
         only filter the rows.
     source : str or os.PathLike, optional
         A file in the NY Fed's format, or its URL, to read instead of the NY Fed's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 30); no retries.
 
     Returns
     -------
@@ -701,8 +737,8 @@ def _unzip(payload: bytes, what: str) -> bytes:
 
 def _parse_tff(payload: bytes, codes: dict[str, str]) -> pd.DataFrame:
     what = "CFTC Traders in Financial Futures"
-    table = _csv(_unzip(payload, what), what)
-    table.columns = [str(c).strip() for c in table.columns]
+    text = ["Market_and_Exchange_Names", _TFF_DATE, _TFF_CODE]
+    table = _csv(_unzip(payload, what), what, text=text, missing=[])
     _require(table.columns, _TFF_REQUIRED, what)
     code = table[_TFF_CODE].str.strip().str.zfill(6)
     by_code = {v: k for k, v in codes.items()}
@@ -717,8 +753,7 @@ def _parse_tff(payload: bytes, codes: dict[str, str]) -> pd.DataFrame:
         }
     )
     for column, name in _TFF_POSITIONS.items():
-        values = _numbers(table[column].str.replace(",", ""), column, what, set())
-        frame[name] = values.astype(np.int64)
+        frame[name] = _numbers(table, column, what).astype(np.int64)
     frame["lev_money_net"] = frame["lev_money_long"] - frame["lev_money_short"]
     return frame.sort_values(["date", "contract"], kind="stable").reset_index(drop=True)
 
@@ -773,9 +808,12 @@ def cftc_treasury_positions(
         Contract codes to keep, among "ZT", "ZF", "ZN", "TN", "ZB", "UB" (default: all six).
     source : str or os.PathLike, optional
         The zip, or the text file inside it, or its URL, to read instead of the CFTC's site.
-    cache_dir, refresh, timeout
-        The cache folder, whether to download again, and the timeout in seconds (see the
-        module's description).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    refresh : bool
+        Download again even if a cached copy exists, and replace it.
+    timeout : float
+        Seconds to wait for the server (default 60); no retries.
 
     Returns
     -------
@@ -902,8 +940,9 @@ def sample_note(name: str) -> str:
 def sample(name: str) -> pd.DataFrame:
     """A shipped sample read by its own loader: what the loader returns, without a network.
 
-    ``sample("treasury_par_curve")`` is ``treasury_par_curve(source=sample_path(...))``, and
-    so on; :func:`sample_note` says which values are published and which illustrative.
+    The file is read by its own loader, with ``source=sample_path(name)``, so the result is
+    what that loader returns; :func:`sample_note` says which values are published and which
+    illustrative.
 
     Parameters
     ----------
