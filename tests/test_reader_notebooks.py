@@ -330,7 +330,8 @@ def test_wheel_is_served_with_the_site_and_declares_what_chapters_need():
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         metadata = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
-    shipped = {p.name for p in (ROOT / "lib" / "treasury_rv" / "data").glob("*.csv")}
+    # Every shipped dataset, the loaders' sample files (data/samples/) among them.
+    shipped = {p.name for p in (ROOT / "lib" / "treasury_rv" / "data").rglob("*.csv")}
     assert shipped and {Path(n).name for n in names if n.endswith(".csv")} == shipped
     assert "treasury_rv/notebook.py" in names
     requires = re.findall(r"^Requires-Dist: ([\w.-]+)", metadata, re.MULTILINE)
