@@ -193,6 +193,16 @@ def page_weights() -> dict[str, int]:
     return weights
 
 
+def reader_downloads() -> dict[str, int]:
+    """Bytes of the library's wheel and of each reader notebook the site serves."""
+    downloads = ROOT / "_build" / "html" / "downloads"
+    return {
+        path.name: path.stat().st_size
+        for path in sorted(downloads.glob("*"))
+        if path.suffix in (".whl", ".ipynb")
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
@@ -209,6 +219,8 @@ def main() -> None:
         results["cold_build_s"] = cold_build()
     if (ROOT / "_build" / "html" / "chapters").is_dir():
         results["page_bytes"] = page_weights()
+    if (ROOT / "_build" / "html" / "downloads").is_dir():
+        results["download_bytes"] = reader_downloads()
     targets = {
         "clean_price_100k_ms": "≤ 20 ms",
         "yield_to_maturity_100k_ms": "≤ 20 ms",
@@ -227,6 +239,9 @@ def main() -> None:
         if key == "page_bytes":
             for page, size in value.items():
                 print(f"page {page:<28} {size / 1e6:8.3f} MB   target ≤ 1.5 MB")
+        elif key == "download_bytes":
+            for name, size in value.items():
+                print(f"download {name:<33} {size / 1e3:8.1f} kB")
         elif isinstance(value, float):
             print(f"{key:<33} {value:8.2f}      target {targets.get(key, '')}")
         else:

@@ -69,6 +69,13 @@ def test_theme_and_offline_widget_renderer_in_a_live_kernel(monkeypatch):
         assert len(esm) > 500_000, "the Vega libraries are not in the widget"
         assert not re.search(r"""(import|from)\s*["']https?://""", esm)
         assert "esm.sh" not in esm and "jsdelivr" not in esm
+        chart = small_chart().properties(width="container")
+        data, _ = chart._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in data
+        widget = alt.JupyterChart(chart)  # as the renderer makes it, before the fixed width
+        assert widget.spec["width"] == "container"
+        spec = charts._fixed_widths(chart.to_dict(), 560)
+        assert spec["width"] == 560 and spec["config"]["background"] == "white"
     finally:
         alt.renderers.enable("default")
 

@@ -32,12 +32,19 @@ def execute(path: Path) -> nbformat.NotebookNode:
 
 
 def outputs(notebook: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
-    """Every output of every code cell, as (cell index, kind, text)."""
+    """Every output of every code cell, as (cell index, kind, text).
+
+    A kernel may split one print into several stream messages, differently on each run;
+    consecutive messages of the same stream are joined, as a reader sees them.
+    """
     found = []
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.output_type == "stream":
-                found.append((index, output.name, output.text))
+                if found and found[-1][:2] == (index, output.name):
+                    found[-1] = (index, output.name, found[-1][2] + output.text)
+                else:
+                    found.append((index, output.name, output.text))
             elif output.output_type in ("execute_result", "display_data"):
                 for mime, data in sorted(output.data.items()):
                     found.append((index, mime, str(data)))

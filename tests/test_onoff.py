@@ -14,10 +14,12 @@ from treasury_rv import leverage
 from treasury_rv.auctions import auction_cycle
 from treasury_rv.bonds import Treasury, accrued_interest, clean_price, dv01
 from treasury_rv.curves import gsw_curve
+from treasury_rv.data import shipped
 from treasury_rv.onoff import (
     DEFAULT_SHORT_FACE,
     MAX_CYCLE_ROWS,
     LiquidityPremium,
+    benchmark_gap_bp,
     breakeven_convergence_bp,
     hedge_face,
     illustrative_cycle,
@@ -455,3 +457,38 @@ def test_rich_cheap_with_no_premium_puts_the_pair_on_the_curve():
 def test_rich_cheap_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         rich_cheap(**kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# The CMT less fitted-curve proxy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date", [D(1998, 8, 31), D(2020, 3, 18), D(2025, 4, 9)])
+@pytest.mark.parametrize("tenor", [10, 30])
+def test_benchmark_gap_is_cmt_less_fitted_par_yield(date, tenor):
+    # The CMT closes are FRED's DGS10/DGS30 (FACTS.md section 4): 2025-04-09 10y 4.34, 30y 4.72.
+    closes = shipped("daily_closes").set_index(["date", "series"])["close"]
+    par = gsw_curve(date).par_yield(float(tenor))
+    expected = (closes.loc[(date, f"DGS{tenor}")] - par) * 1e4
+    assert benchmark_gap_bp(date, tenor) == pytest.approx(expected, abs=1e-9)
+
+
+def test_benchmark_gap_reads_the_published_closes():
+    # FRED DGS10 4.34% on 9 April 2025 and DGS30 0.99% on 9 March 2020 (FACTS.md section 4).
+    par10 = gsw_curve(D(2025, 4, 9)).par_yield(10.0)
+    par30 = gsw_curve(D(2020, 3, 9)).par_yield(30.0)
+    assert benchmark_gap_bp(D(2025, 4, 9)) == pytest.approx((0.0434 - par10) * 1e4, abs=1e-6)
+    assert benchmark_gap_bp(D(2020, 3, 9), 30) == pytest.approx((0.0099 - par30) * 1e4, abs=1e-6)
+    # Every shipped Fed curve date has both closes.
+    for d in shipped("gsw_svensson")["date"]:
+        assert np.isfinite([benchmark_gap_bp(d, 10), benchmark_gap_bp(d, 30)]).all()
+
+
+@pytest.mark.parametrize(
+    ("date", "tenor", "match"),
+    [(D(2025, 4, 3), 10, "date"), (D(2025, 4, 2), 20, "tenor"), (D(2025, 4, 2), True, "tenor")],
+)
+def test_benchmark_gap_bad_input(date, tenor, match):
+    with pytest.raises(ValueError, match=match):
+        benchmark_gap_bp(date, tenor)

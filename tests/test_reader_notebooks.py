@@ -112,8 +112,9 @@ def test_glued_numbers_and_money_are_not_maths():
         "Cash {glue:text}`cash`, rate {glue:text}`rate:.2%`; \\$10mn, $5bn, and $1-h$ lent; "
         "2$ and `$x` stay."
     )
+    d = tn.DOLLAR
     assert text.strip() == (
-        r"Cash \$1.56mn, rate 4.32%; \$10mn, \$5bn, and $1-h$ lent; 2\$ and `$x` stay."
+        f"Cash {d}1.56mn, rate 4.32%; {d}10mn, {d}5bn, and $1-h$ lent; 2{d} and `$x` stay."
     )
 
 
@@ -178,8 +179,8 @@ def test_student_copy_has_exercises_as_headings_and_no_solutions():
     sources = [c.source for c in nb.cells]
     assert sources[0] == "Install."
     assert sources[1] == "from treasury_rv.notebook import glue\nglue('cash', 1, display=False)"
-    assert sources[2] == "*Fig. 2.1.* A \\$5bn chart."
-    assert "### Exercise 1\n\nWhat is \\$1.56mn?" in sources[3]
+    assert sources[2] == f"*Fig. 2.1.* A {tn.DOLLAR}5bn chart."
+    assert f"### Exercise 1\n\nWhat is {tn.DOLLAR}1.56mn?" in sources[3]
     assert "### Exercise 2\n\nCompute it." in sources[3]
     assert "Solution" not in "".join(sources) and "It is" not in "".join(sources)
     assert "worked answer" not in "".join(sources)
@@ -193,7 +194,7 @@ def test_solutions_copy_keeps_every_solution_under_its_exercise():
     resolver = FakeResolver({"cash": "$1.56mn"})
     nb = tn.convert_notebook(_chapter_notebook(), resolver, solutions=True, header="Install.")
     text = "\n".join(c.source for c in nb.cells)
-    assert "#### Solution to exercise 1\n\nIt is \\$1.56mn." in text
+    assert f"#### Solution to exercise 1\n\nIt is {tn.DOLLAR}1.56mn." in text
     assert text.index("#### Solution to exercise 2") < text.index("print('worked answer')")
     assert text.index("print('worked answer')") < text.index("After the solution.")
     assert resolver.warnings == []
@@ -274,7 +275,10 @@ def test_reader_notebooks_are_plain_markdown_with_numbers_filled_in(docname):
         for kind, pattern in MYST.items():
             found = pattern.findall(_without_code(text))
             assert not found, f"{name}: MyST {kind} left: {found[:3]}"
-        assert not UNESCAPED_MONEY.findall(_without_code(text)), f"{name}: money read as maths"
+        prose = _without_code(text)
+        assert not UNESCAPED_MONEY.findall(prose), f"{name}: money read as maths"
+        # JupyterLab's MathJax pairs bare escaped dollars: each must sit in its own span.
+        assert prose.count("\\$") == prose.count(tn.DOLLAR), f"{name}: a bare escaped dollar"
         assert "glue" not in _without_code(text), f"{name}: an unfilled glue placeholder"
         assert "[[" not in text, f"{name}: a citation in square brackets"
         for cell in nb.cells:
@@ -330,9 +334,13 @@ def test_wheel_is_served_with_the_site_and_declares_what_chapters_need():
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         metadata = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
-    # Every shipped dataset, the loaders' sample files (data/samples/) among them.
-    shipped = {p.name for p in (ROOT / "lib" / "treasury_rv" / "data").rglob("*.csv")}
-    assert shipped and {Path(n).name for n in names if n.endswith(".csv")} == shipped
+    package = ROOT / "lib" / "treasury_rv"
+    data = {  # the shipped datasets and the loaders' samples
+        p.relative_to(package.parent).as_posix()
+        for p in (package / "data").rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    }
+    assert data and {n for n in names if n.startswith("treasury_rv/data/")} >= data
     assert "treasury_rv/notebook.py" in names
     requires = re.findall(r"^Requires-Dist: ([\w.-]+)", metadata, re.MULTILINE)
     assert {"ipywidgets", "anywidget", "vl-convert-python", "altair"} <= set(requires)

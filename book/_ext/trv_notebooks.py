@@ -83,9 +83,15 @@ _SUBSTITUTION = re.compile(r"\{\{\s*([\w.-]+)\s*\}\}")
 _TARGET_LINE = re.compile(r"^\s*\(([^()\s]+)\)=\s*$")
 
 
+#: A literal dollar sign. Escaped, so Markdown renderers do not start maths at it, and in a
+#: span of its own: JupyterLab's MathJax runs on the rendered page, where ``\$`` is a bare
+#: ``$`` again and two in a paragraph would enclose "maths"; the span keeps them apart.
+DOLLAR = "<span>\\$</span>"
+
+
 def escape_dollars(text: str) -> str:
-    """Return ``text`` with every dollar sign escaped, so Jupyter does not read it as maths."""
-    return re.sub(r"(?<!\\)\$", r"\\$", text)
+    """Return ``text`` with every dollar sign written as a literal :data:`DOLLAR`."""
+    return re.sub(r"\\?\$", lambda _: DOLLAR, text)
 
 
 def _inline_math_end(text: str, start: int) -> int | None:
@@ -130,12 +136,15 @@ def convert_inline(text: str, resolver: Resolver, substitutions: dict[str, str])
         elif token == "$":
             end = _inline_math_end(text, match.start())
             if end is None:
-                out.append(r"\$")
+                out.append(DOLLAR)
                 pos = match.end()
             else:
                 out.append(text[match.start() : end])
                 pos = end
-        else:  # an escaped character, a code span or display maths: kept as written
+        elif token == r"\$":
+            out.append(DOLLAR)
+            pos = match.end()
+        else:  # another escaped character, a code span or display maths: kept as written
             out.append(token)
             pos = match.end()
     result = "".join(out)

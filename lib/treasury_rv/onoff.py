@@ -82,6 +82,7 @@ from treasury_rv.curves import (
     price_on_curve,
     yield_residuals_bp,
 )
+from treasury_rv.data import shipped
 from treasury_rv.dates import add_months, coupon_schedule
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "LiquidityPremium",
     "RealPair",
     "RichCheap",
+    "benchmark_gap_bp",
     "breakeven_convergence_bp",
     "hedge_face",
     "illustrative_cycle",
@@ -951,3 +953,52 @@ def rich_cheap(
         }
     )
     return RichCheap(date=date, fed=fed, fitted=fitted, pair=pair, bonds=frame)
+
+
+# --------------------------------------------------------------------------------------------
+# A proxy from published data
+# --------------------------------------------------------------------------------------------
+
+
+def benchmark_gap_bp(date: dt.date, tenor: int = 10) -> float:
+    """Treasury's constant-maturity yield less the Fed's fitted par yield, basis points.
+
+    Treasury's constant-maturity (CMT) curve, which FRED publishes as ``DGS10`` and ``DGS30``,
+    is read mainly from the on-the-run issues; the Fed's fitted curve leaves the on-the-run and
+    first off-the-run issues out (Gürkaynak, Sack and Wright 2007). The CMT yield of a term less
+    the fitted curve's par yield of the same term
+    (:meth:`treasury_rv.curves.SvenssonCurve.par_yield`, on the same semiannual bond basis) is
+    therefore a rough proxy for how rich the benchmark issues are. It is *not* the on/off-the-run
+    spread: it also holds the two curves' different fitting methods, the on-the-run's maturity
+    being a little short of the full term, and the CMT's rounding to 0.01%, which alone is worth
+    half a basis point either way. Both inputs are published data (the shipped datasets
+    ``daily_closes``, FRED's ``DGS10`` and ``DGS30``, and ``gsw_svensson``).
+
+    Parameters
+    ----------
+    date : datetime.date
+        A date of both shipped datasets.
+    tenor : int, default 10
+        Term in years, 10 or 30.
+
+    Returns
+    -------
+    float
+        CMT yield less fitted par yield, basis points (negative: the benchmarks are rich).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> round(benchmark_gap_bp(dt.date(2025, 4, 2)), 1)
+    -3.4
+    """
+    date = as_date(date, "date")
+    if isinstance(tenor, bool) or tenor not in (10, 30):
+        raise ValueError(f"tenor must be 10 or 30 (years), got {tenor!r}")
+    closes = shipped("daily_closes")
+    closes = closes.loc[closes["series"] == f"DGS{tenor}"]
+    row = closes.loc[closes["date"] == date]
+    if row.empty:
+        raise ValueError(f"date must be one of the shipped CMT dates {closes['date'].tolist()}")
+    cmt = float(row.iloc[0]["close"])
+    return float((cmt - gsw_curve(date).par_yield(float(tenor))) * _BP)

@@ -45,8 +45,8 @@ __all__ = [
 
 THEME_NAME = "treasury_rv"
 RENDERER_NAME = "treasury_rv_static"
-#: Altair's renderer for a live kernel, used offline (see :func:`enable`).
-LIVE_RENDERER = "jupyter"
+#: The renderer for a live kernel: Altair's JupyterChart, offline (see :func:`enable`).
+LIVE_RENDERER = "treasury_rv_live"
 
 #: Okabe–Ito colours without black, in the order series are coloured.
 PALETTE: tuple[str, ...] = (
@@ -128,6 +128,30 @@ def _static_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     return {"text/html": _spec_html(spec), "text/plain": "<interactive chart>"}
 
 
+def _fixed_widths(spec: Any, width: int) -> Any:
+    """Return ``spec`` with every ``"width": "container"`` replaced by ``width`` pixels."""
+    if isinstance(spec, dict):
+        return {
+            key: width if key == "width" and value == "container" else _fixed_widths(value, width)
+            for key, value in spec.items()
+        }
+    if isinstance(spec, list):
+        return [_fixed_widths(item, width) for item in spec]
+    return spec
+
+
+def _live_renderer(spec: dict[str, Any], **metadata: Any) -> Any:
+    """Altair renderer for a live kernel (see :func:`enable`).
+
+    A widget's output area gives a ``"container"``-width chart no width to fill, so those
+    charts get the theme's default width.
+    """
+    from altair.vegalite.v6.display import jupyter_renderer
+
+    width = theme_config()["config"]["view"]["continuousWidth"]
+    return jupyter_renderer(_fixed_widths(spec, width), **metadata)
+
+
 def enable() -> None:
     """Enable the book's theme and the offline renderer for where the chapter runs.
 
@@ -148,6 +172,7 @@ def enable() -> None:
     else:
         # The renderer would switch the widget offline only at the first chart; do it now.
         alt.JupyterChart.enable_offline()
+        alt.renderers.register(LIVE_RENDERER, _live_renderer)
         alt.renderers.enable(LIVE_RENDERER, offline=True)
 
 
