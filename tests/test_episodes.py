@@ -102,7 +102,7 @@ FACTS_FIGURES = [
     ("tariff2025", "maturity_matched_trades", 395, "usd_bn"),
     # Monin (2026): $830bn is "about double its previous peak in early 2020" (not in FACTS).
     ("covid2020", "basis_trade_peak_early_2020", 415, "usd_bn"),
-    # FACTS §2 line 123-124 and §5 line 248-251: the seed article, 50x normal, up to 100x,
+    # FACTS §2 line 123-124 and §5 line 248-251: FT Alphaville (2025), 50x normal, up to 100x,
     # about $800bn net short [S]; Banegas & Monin (2023), top-50 leverage near 7:1 [S].
     ("tariff2025", "leverage_normal", 50, "x"),
     ("tariff2025", "leverage_max", 100, "x"),
