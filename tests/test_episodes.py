@@ -111,7 +111,7 @@ FACTS_FIGURES = [
     # FACTS §1 line 94-96: OFR blogs 2022-12-05 and 2023-05-12 [P].
     ("tariff2025", "bilateral_zero_haircut_share", 74, "percent"),
     ("tariff2025", "triparty_median_haircut", 2, "percent"),
-    # FACTS §2 line 152: the seed article, 9/10-year gap 4-5bp, near 9bp in April 2025.
+    # FACTS §2 line 152: FT Alphaville (2025), 9/10-year gap 4-5bp, near 9bp in April 2025.
     ("tariff2025", "onoff_9_10_usual_low", 4, "bp"),
     ("tariff2025", "onoff_9_10_usual_high", 5, "bp"),
     ("tariff2025", "onoff_9_10_april", 9, "bp"),
