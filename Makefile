@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := -W -n --keep-going --all
 
-.PHONY: book test lint bench clean wheel
+.PHONY: book test lint bench clean wheel pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks book/_ext
 	$(BIN)/ruff format --check lib tests benchmarks book/_ext
 
-## test: lint, build the book (warnings are errors), then run the whole test suite
-test: lint book
+## test: lint, build the book (warnings are errors) and its PDF, then run the whole test suite
+test: lint book pdf
 	$(BIN)/python -m pytest
 
 ## bench: build time, library throughput and page weight
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## pdf: the whole book as one PDF, _build/pdf/treasury-rv.pdf, printed from the built site
+## with Debian's Chromium (run `make book` first); also the kit's exercise sheets as PDFs
+pdf: $(STAMP)
+	$(BIN)/python book/_ext/trv_pdf.py
 
 clean:
 	rm -rf _build

@@ -203,9 +203,90 @@ def reader_downloads() -> dict[str, int]:
     }
 
 
+def _serve_site(site: Path):
+    """A local server for the built site; returns (base URL, server)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
+
+
+def loaded_page_weights() -> dict[str, dict[str, int]]:
+    """Each page with everything it loads in Chromium (scripts, styles, fonts, images).
+
+    Bytes as served and gzip-compressed (level 6, as a web server would send them), read
+    from the built files the page requested; requests leaving the local server are blocked.
+    """
+    import gzip
+    from urllib.parse import unquote, urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    site = ROOT / "_build" / "html"
+    skip = {"_static", "_sources", "_images", "_downloads", "downloads"}
+    pages = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.rglob("*.html"))
+        if skip.isdisjoint(p.relative_to(site).parts)
+    ]
+    base, httpd = _serve_site(site)
+    host = urlparse(base).netloc
+    weights = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            for path in pages:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.route(
+                    "**/*",
+                    lambda r: (
+                        r.continue_() if urlparse(r.request.url).netloc == host else r.abort()
+                    ),
+                )
+                page = context.new_page()
+                urls: list[str] = []
+                page.on("requestfinished", lambda r, urls=urls: urls.append(r.url))
+                page.goto(f"{base}/{path}", wait_until="load")
+                page.wait_for_timeout(1500)
+                context.close()
+                raw = packed = 0
+                for url in dict.fromkeys(urls):
+                    file = site / unquote(urlparse(url).path).lstrip("/")
+                    if file.is_file():
+                        data = file.read_bytes()
+                        raw += len(data)
+                        packed += len(gzip.compress(data, compresslevel=6))
+                weights[path] = {"bytes": raw, "gzip_bytes": packed}
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return weights
+
+
+def pdf_build() -> dict[str, float]:
+    """Seconds and bytes for `make pdf` (the whole book printed from the built site)."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import trv_pdf
+
+    return trv_pdf.build(ROOT / "_build" / "html", ROOT / "_build" / "pdf" / "treasury-rv.pdf")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
+    parser.add_argument("--skip-pdf", action="store_true", help="skip the PDF build")
     args = parser.parse_args()
     results: dict[str, object] = {}
     results.update(bond_throughput())
@@ -219,6 +300,10 @@ def main() -> None:
         results["cold_build_s"] = cold_build()
     if (ROOT / "_build" / "html" / "chapters").is_dir():
         results["page_bytes"] = page_weights()
+        if not args.skip_pdf:
+            results.update(pdf_build())
+        if shutil.which("chromium"):
+            results["loaded_page_bytes"] = loaded_page_weights()
     if (ROOT / "_build" / "html" / "downloads").is_dir():
         results["download_bytes"] = reader_downloads()
     targets = {
@@ -234,6 +319,7 @@ def main() -> None:
         "rich_cheap_one_date_ms": "(about 120 bonds priced and fitted)",
         "intervention_grid_990_ms": "≤ 1,000 ms",
         "fed_fitted_curve_16500_ms": "≤ 1,000 ms",
+        "pdf_build_s": "(make pdf, after make book)",
     }
     for key, value in results.items():
         if key == "page_bytes":
@@ -242,6 +328,14 @@ def main() -> None:
         elif key == "download_bytes":
             for name, size in value.items():
                 print(f"download {name:<33} {size / 1e3:8.1f} kB")
+        elif key == "loaded_page_bytes":
+            for page, size in sorted(value.items(), key=lambda kv: -kv[1]["gzip_bytes"]):
+                print(
+                    f"loaded {page:<26} {size['bytes'] / 1e6:8.3f} MB, gzip"
+                    f" {size['gzip_bytes'] / 1e6:6.3f} MB   target ≤ 1 MB gzip (heaviest)"
+                )
+        elif key == "pdf_bytes":
+            print(f"{key:<33} {value / 1e6:8.2f} MB")
         elif isinstance(value, float):
             print(f"{key:<33} {value:8.2f}      target {targets.get(key, '')}")
         else:

@@ -9,20 +9,51 @@
   through the theme's download button.
 - Drops script tags that would be emitted twice (sphinx-thebe's inline configuration),
   which otherwise raise "Identifier ... has already been declared" on every page.
+- Loads MathJax only on pages with mathematics, and no page loads the theme's 1.5 MB
+  ``fontawesome.js``: the theme's own stylesheet already draws its icons from the webfont,
+  which is cut down to the icons the site uses. Pages other than the search page do not
+  load the search index (the theme's search-as-you-type, which needs it, is off).
+- Adds the whole book as a PDF (``make pdf``) to every page's download menu.
+- Labels the bibliography author–year, as the text cites it (the ``authoryear`` style).
+- Makes the instructor's kit (:mod:`trv_kit`).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from pathlib import Path
 
 import jupytext
+import latexcodec  # noqa: F401 - registers the "ulatex" codec
 import vl_convert
+from fontTools import subset
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
 
 from treasury_rv._site import STATIC_SITE_ENV
 
 VEGA_BUNDLE = "vega/vega-bundle.js"
 CHART_SCRIPT = "trv-charts.js"
+MATHS_SCRIPT = "trv-maths.js"
+#: Where ``make pdf`` puts the whole book inside the site.
+BOOK_PDF = "downloads/treasury-rv.pdf"
+#: What Sphinx writes for mathematics in a page's body (inline, display, or in an output).
+MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
+_FONTAWESOME_TAG = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+)
+_SEARCH_TAGS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)">'
+    r"</script>"
+)
+# A rule giving icon classes their glyph: ``.fa-bars:before,.fa-navicon:before{content:"\f0c9"}``.
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]{4,5})"\}')
+_ICON_NAME = re.compile(r"\.fa-([a-z0-9-]+):before")
+_GLYPH = re.compile(r'"\\([0-9a-f]{4,5})"')
+_ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
 
 
 def _vega_bundle_source() -> str:
@@ -44,9 +75,130 @@ def write_vega_bundle(app, exception) -> None:
 
 
 def add_page_assets(app, pagename, templatename, context, doctree) -> None:
-    if "trv-chart-spec" in context.get("body", ""):
+    body = context.get("body", "")
+    if "trv-chart-spec" in body:
         app.add_js_file(VEGA_BUNDLE, priority=800)
         app.add_js_file(CHART_SCRIPT, priority=801)
+    if any(marker in body for marker in MATH_MARKERS):
+        app.add_js_file(MATHS_SCRIPT, priority=802)
+
+
+def load_mathjax_only_with_maths(app, pagename, templatename, context, doctree) -> None:
+    """Drop MathJax (its configuration and its script) from pages without mathematics."""
+    body = context.get("body", "")
+    if any(marker in body for marker in MATH_MARKERS):
+        return
+    context["script_files"] = [
+        script
+        for script in context.get("script_files", [])
+        if "mathjax" not in (script.filename or "").lower()
+        and "window.MathJax" not in script.attributes.get("body", "")
+    ]
+
+
+def lighten_pages(app, exception) -> None:
+    """Remove ``fontawesome.js`` from every page, and the search index from all but search."""
+    if exception is not None or app.builder.format != "html":
+        return
+    search_as_you_type = app.config.html_theme_options.get("search_as_you_type", False)
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lean = _FONTAWESOME_TAG.sub("", text)
+        if not search_as_you_type and page.name != "search.html":
+            lean = _SEARCH_TAGS.sub("", lean)
+        if lean != text:
+            page.write_text(lean, encoding="utf-8")
+
+
+def subset_icon_fonts(app, exception) -> None:
+    """Cut the theme's icon webfonts down to the glyphs the site can show.
+
+    Those are the icons named by an ``fa-*`` class on some page, and every glyph the
+    stylesheets use directly (admonition and navigation icons, outside the ``.fa-*`` rules).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    css = "".join(p.read_text(encoding="utf-8") for p in (out / "_static").rglob("*.css"))
+    by_class = {
+        name: code
+        for selectors, code in _ICON_RULE.findall(css)
+        for name in _ICON_NAME.findall(selectors)
+    }
+    glyphs = {int(code, 16) for code in _GLYPH.findall(_ICON_RULE.sub("", css))}
+    for page in out.rglob("*.html"):
+        for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8")):
+            if name in by_class:
+                glyphs.add(int(by_class[name], 16))
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    for font_file in (out / "_static").rglob("fa-*.woff2"):
+        font = subset.load_font(str(font_file), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(glyphs))
+        subsetter.subset(font)
+        subset.save_font(font, str(font_file), options)
+
+
+def offer_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    """Add the whole book as a PDF to the page's download menu; name the page print."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for button in group["buttons"]:
+            if button.get("label") == "download-pdf-button":
+                button["text"] = "print page"
+        group["buttons"].append(
+            {
+                "type": "link",
+                "url": context["pathto"](BOOK_PDF, 1),
+                "text": "whole book (.pdf)",
+                "tooltip": "The whole book as one PDF",
+                "icon": "fas fa-book",
+                "label": "download-book-pdf-button",
+            }
+        )
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """Bibliography labels as the text cites: "Author, Year" ("Author and Other, Year",
+    "Author et al., Year"), with a, b, ... after the year when two entries would share one."""
+
+    def format_labels(self, sorted_entries):
+        labels = [self._label(entry) for entry in sorted_entries]
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        used: dict[str, int] = {}
+        for label in labels:
+            if seen[label] > 1:
+                used[label] = used.get(label, 0) + 1
+                yield f"{label}{chr(ord('a') + used[label] - 1)}"
+            else:
+                yield label
+
+    @staticmethod
+    def _label(entry) -> str:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.prelast_names + p.last_names) for p in people]
+        if len(names) > 2:
+            who = f"{names[0]} et al."
+        elif names:
+            who = " and ".join(names)
+        else:
+            fields = entry.fields
+            who = fields.get("organization") or fields.get("institution") or fields.get("key")
+            who = str(who or fields.get("publisher") or fields.get("title", "Anon."))
+        who = codecs.decode(who, "ulatex").replace("{", "").replace("}", "")
+        return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearStyle(PlainStyle):
+    """The plain BibTeX style with author–year labels (``bibtex_default_style: authoryear``)."""
+
+    default_label_style = "authoryear"
 
 
 def offer_notebook(app, pagename, templatename, context, doctree) -> None:
@@ -76,8 +228,15 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
 
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
+    register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
+    app.setup_extension("trv_kit")
     app.connect("html-page-context", add_page_assets)
+    app.connect("html-page-context", load_mathjax_only_with_maths, priority=950)
+    app.connect("html-page-context", offer_book_pdf, priority=600)
     app.connect("html-page-context", offer_notebook, priority=400)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("build-finished", write_vega_bundle)
+    app.connect("build-finished", lighten_pages)
+    app.connect("build-finished", subset_icon_fonts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,8 +8,8 @@ reads forced sales and the yield move off a precomputed grid of leverage, shock 
 intervention size with three sliders. The grids store every slider's value as a whole number
 (times, basis points, billions of dollars), so the filters compare integers.
 
-Frames that feed the charts are made from :mod:`treasury_rv.episodes` by
-:func:`timeline_frame`, :func:`path_frame` and :func:`comparison_frame`.
+The frames that feed the charts come from :mod:`treasury_rv.episodes`; :func:`comparison_frame`
+turns its table of episodes into the side-by-side chart's rows.
 """
 
 from __future__ import annotations

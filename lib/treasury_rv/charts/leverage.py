@@ -592,6 +592,11 @@ def spiral_paths(
     return out, pd.DataFrame(ends)
 
 
+def _shown_on_default() -> dict:
+    """Opacity 1 on the round where the fund defaults, 0 elsewhere."""
+    return alt.condition("datum.default", alt.value(1), alt.value(0))
+
+
 def _spiral_axes() -> tuple[alt.X, alt.Y]:
     return (
         alt.X("round:Q", title="Round (0 = before the shock)", axis=alt.Axis(tickMinStep=1)),
@@ -649,11 +654,14 @@ def spiral_chart(
             alt.Tooltip("price:Q", title="Price", format=".3f"),
         ],
     )
-    fail = base.transform_filter("datum.default")
-    dot = fail.mark_point(size=220, filled=True, opacity=1, color=_DEFAULT_RED).encode(x=x, y=y)
-    tag = fail.mark_text(
+    # The default marks sit on every point of the path, shown only where the fund defaults:
+    # a layer filtered to no rows would give its scales an infinite extent.
+    dot = base.mark_point(size=220, filled=True, color=_DEFAULT_RED).encode(
+        x=x, y=y, opacity=_shown_on_default()
+    )
+    tag = base.mark_text(
         align="right", dx=-12, fontSize=14, fontWeight="bold", color=_DEFAULT_RED
-    ).encode(x=x, y=y, text=alt.value("default"))
+    ).encode(x=x, y=y, text=alt.condition("datum.default", alt.value("default"), alt.value("")))
     ref_cols = ["shock_key", "impact_key", "shock_price", "defaulted", *text]
     ref = alt.Chart(ends[ref_cols]).transform_filter(on)
     rule = ref.mark_rule(strokeDash=[6, 4], opacity=0.7).encode(y="shock_price:Q")
@@ -702,10 +710,9 @@ def spiral_path_chart(path: pd.DataFrame) -> alt.LayerChart:
     frame = data[["round", "price"]].assign(default=(data["round"] == fail).to_numpy())
     x, y = _spiral_axes()
     base = alt.Chart(frame)
-    dot = base.transform_filter("datum.default").mark_point(
-        size=220, filled=True, opacity=1, color=_DEFAULT_RED
-    )
-    return alt.layer(base.mark_line(point=True).encode(x=x, y=y), dot.encode(x=x, y=y)).properties(
+    dot = base.mark_point(size=220, filled=True, color=_DEFAULT_RED)
+    dot = dot.encode(x=x, y=y, opacity=_shown_on_default())
+    return alt.layer(base.mark_line(point=True).encode(x=x, y=y), dot).properties(
         width=520,
         height=260,
         title=alt.TitleParams(
