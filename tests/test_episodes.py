@@ -102,7 +102,7 @@ FACTS_FIGURES = [
     ("tariff2025", "maturity_matched_trades", 395, "usd_bn"),
     # Monin (2026): $830bn is "about double its previous peak in early 2020" (not in FACTS).
     ("covid2020", "basis_trade_peak_early_2020", 415, "usd_bn"),
-    # FACTS §2 line 123-124 and §5 line 248-251: the seed article, 50x normal, up to 100x,
+    # FACTS §2 line 123-124 and §5 line 248-251: FT Alphaville (2025), 50x normal, up to 100x,
     # about $800bn net short [S]; Banegas & Monin (2023), top-50 leverage near 7:1 [S].
     ("tariff2025", "leverage_normal", 50, "x"),
     ("tariff2025", "leverage_max", 100, "x"),
@@ -111,7 +111,7 @@ FACTS_FIGURES = [
     # FACTS §1 line 94-96: OFR blogs 2022-12-05 and 2023-05-12 [P].
     ("tariff2025", "bilateral_zero_haircut_share", 74, "percent"),
     ("tariff2025", "triparty_median_haircut", 2, "percent"),
-    # FACTS §2 line 152: the seed article, 9/10-year gap 4-5bp, near 9bp in April 2025.
+    # FACTS §2 line 152: FT Alphaville (2025), 9/10-year gap 4-5bp, near 9bp in April 2025.
     ("tariff2025", "onoff_9_10_usual_low", 4, "bp"),
     ("tariff2025", "onoff_9_10_usual_high", 5, "bp"),
     ("tariff2025", "onoff_9_10_april", 9, "bp"),

@@ -43,7 +43,7 @@ equities = st.floats(min_value=1e5, max_value=1e10)
     [
         # Median tri-party Treasury repo haircut of 2% (OFR blog, 2022-12-05): 1 / 0.02 = 50x.
         (0.02, 50.0),
-        # The seed article's "up to 100x" is a 1% haircut.
+        # FT Alphaville's (2025) "up to 100x" is a 1% haircut.
         (0.01, 100.0),
         (0.05, 20.0),
         (0.5, 2.0),
@@ -83,7 +83,7 @@ def test_ladder_limit_broadcasts():
 @pytest.mark.parametrize(
     ("equity", "haircut", "limit"),
     [
-        # Seed article (FT Alphaville, April 2025): $10mn at a 1% haircut buys about $1bn.
+        # FT Alphaville (April 2025): $10mn at a 1% haircut buys about $1bn.
         (10e6, 0.01, 1e9),
         # Same equity at 2%: 10mn / 0.02 = $500mn.
         (10e6, 0.02, 500e6),

@@ -613,10 +613,18 @@ def test_balance_sheet_cost_and_breakeven():
     fixed=st.floats(-0.01, 0.15),
 )
 def test_properties_of_a_bootstrapped_curve(size, data, fixed):
-    rates = data.draw(par_curves(size, -0.01, 0.12))
+    # Par rates read off a curve of flat forwards from -1% to 15%, so that a curve meets them
+    # (a list of rates drawn at random need not be a curve: see par_curves).
     tenors = TENORS[:size]
+    forwards = data.draw(st.lists(st.floats(-0.01, 0.15), min_size=size, max_size=size))
+    pillars = [ois_schedule(TRADE, n)["payment"].iloc[-1] for n in tenors]
+    years = np.diff([0.0, *[(d - TRADE).days / 365.0 for d in pillars]])
+    source = SofrCurve(TRADE, pillars, np.exp(-np.cumsum(np.array(forwards) * years)))
+    rates = ois_par_rate(source, TRADE, tenors)
     c = SofrCurve.bootstrap(TRADE, tenors, rates)
     assert np.max(np.abs(ois_par_rate(c, TRADE, tenors) - rates)) < 1e-7
+    # the bootstrap gives back the curve the rates were read from
+    assert np.max(np.abs(np.log(c.discount(pillars)) - np.log(source.discount(pillars)))) < 1e-9
     n = tenors[-1]
     par = ois_par_rate(c, TRADE, n)
     pv = swap_pv(c, TRADE, n, fixed, 1e6)

@@ -653,7 +653,7 @@ def point_download_menu(app, pagename, templatename, context, doctree) -> None:
             if button.get("label") == "download-notebook-button":
                 button["url"] = _relative(app, pagename, f"{DOWNLOADS}/{student}")
                 extra = dict(button, url=_relative(app, pagename, f"{DOWNLOADS}/{solutions}"))
-                extra.update(text="with solutions", label="download-solutions-button")
+                extra.update(text=".ipynb with solutions", label="download-solutions-button")
                 buttons.insert(index + 1, extra)
                 return
 

@@ -577,8 +577,8 @@ def intervention_chart(
     def panel(field: str, title: str, heading: str) -> alt.LayerChart:
         y = alt.Y(f"{field}:Q", title=title)
         line = base.mark_line(point=True).encode(x=x, y=y, tooltip=tips)
-        # Crosses on every point, shown only where the fund defaulted: a layer filtered to
-        # no rows would give its scales an infinite extent.
+        # The failure marks sit on every point, shown only where the funds fail: a layer
+        # filtered to no rows would give its scales an infinite extent.
         failed = base.mark_point(shape="cross", size=90, color=_VERMILION).encode(
             x=x, y=y, opacity=alt.condition("datum.defaulted", alt.value(1), alt.value(0))
         )
