@@ -30,10 +30,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
+import pandas as pd
 
 from treasury_rv._site import building_static_site
 
 __all__ = [
+    "MAX_ROWS",
     "PALETTE",
     "THEME_NAME",
     "caption_source",
@@ -47,6 +49,9 @@ THEME_NAME = "treasury_rv"
 RENDERER_NAME = "treasury_rv_static"
 #: The renderer for a live kernel: Altair's JupyterChart, offline (see :func:`enable`).
 LIVE_RENDERER = "treasury_rv_live"
+
+#: Most rows of data one chart may embed in a page (keep each chart's data small).
+MAX_ROWS = 5000
 
 #: Okabe–Ito colours without black, in the order series are coloured.
 PALETTE: tuple[str, ...] = (
@@ -275,3 +280,45 @@ def caption_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
             text=lines, orient="bottom", anchor="start", fontSize=11, fontWeight="normal"
         )
     )
+
+
+def check_rows(n: int, what: str) -> None:
+    """Raise ValueError if ``what`` would embed more than :data:`MAX_ROWS` rows of chart data."""
+    if n > MAX_ROWS:
+        raise ValueError(f"{what} would give {n} rows of chart data; at most {MAX_ROWS} allowed")
+
+
+def chart_frame(data: object, columns: Sequence[str], name: str) -> pd.DataFrame:
+    """Return ``data`` if it is a non-empty DataFrame with ``columns`` and few enough rows.
+
+    Parameters
+    ----------
+    data : object
+        The tidy table a chart builder was given (usually made by the matching ``*_grid``).
+    columns : sequence of str
+        Columns the chart reads.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` itself (not a copy).
+
+    Examples
+    --------
+    >>> chart_frame(pd.DataFrame({"x": [1, 2]}), ["x"], "grid").shape
+    (2, 1)
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"{name} is missing columns {missing}; it lacks the columns the matching grid makes"
+        )
+    if data.empty:
+        raise ValueError(f"{name} must not be empty")
+    if len(data) > MAX_ROWS:
+        raise ValueError(f"{name} has {len(data)} rows; a chart may embed at most {MAX_ROWS}")
+    return data

@@ -18,7 +18,7 @@ import pandas as pd
 
 from treasury_rv._validate import as_float_array
 from treasury_rv.bonds import Treasury
-from treasury_rv.charts import PALETTE, select, slider
+from treasury_rv.charts import MAX_ROWS, PALETTE, chart_frame, select, slider
 from treasury_rv.dates import to_32nds
 from treasury_rv.fmt import number, pct
 from treasury_rv.futures import FuturesContract, basis_shock_path, basket_table
@@ -33,8 +33,6 @@ __all__ = [
     "stress_grid",
 ]
 
-#: Largest grid a chart embeds in the page (rows).
-MAX_ROWS = 5000
 
 #: Width of the plotting area of the two-panel charts, pixels: with the bond names beside it
 #: a chart fits a 342 px phone column (two-panel charts cannot take the container's width).
@@ -59,20 +57,6 @@ _MATURITY_RAMP = ("#56B4E9", PALETTE[0])
 # --------------------------------------------------------------------------------------------
 # Checks
 # --------------------------------------------------------------------------------------------
-
-
-def _check_grid(grid: object, columns: Sequence[str], name: str = "grid") -> pd.DataFrame:
-    """Return ``grid`` if it is a non-empty DataFrame with ``columns`` and at most MAX_ROWS rows."""
-    if not isinstance(grid, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(grid).__name__}")
-    missing = [c for c in columns if c not in grid.columns]
-    if missing:
-        raise ValueError(f"{name} is missing columns {missing}")
-    if grid.empty:
-        raise ValueError(f"{name} must not be empty")
-    if len(grid) > MAX_ROWS:
-        raise ValueError(f"{name} has {len(grid)} rows; a chart may embed at most {MAX_ROWS}")
-    return grid
 
 
 def _whole_grid(values: object, name: str) -> np.ndarray:
@@ -204,7 +188,7 @@ def basket_chart(grid: pd.DataFrame, *, repo_bp: int) -> alt.VConcatChart:
     >>> chart = basket_chart(g, repo_bp=425)
     """
     cols = ("bond", "maturity_years", "repo_bp", "implied_repo", "net_basis_32nds", "ctd")
-    grid = _check_grid(grid, cols)
+    grid = chart_frame(grid, cols, "grid")
     rates = np.sort(grid["repo_bp"].unique())
     step = _step(rates, "grid['repo_bp']")
     _initial(repo_bp, rates, "repo_bp")
@@ -359,7 +343,7 @@ def ctd_switch_chart(
     >>> chart = ctd_switch_chart(g, dt.date(2025, 4, 3))
     """
     cols = ("shift_bp", "twist_bp", "bond", "maturity", "net_basis_32nds", "is_ctd", "yield")
-    grid = _check_grid(grid, cols)
+    grid = chart_frame(grid, cols, "grid")
     shifts = _whole_grid(np.sort(grid["shift_bp"].unique()), "grid['shift_bp']")
     step = _step(shifts, "grid['shift_bp']")
     twists = np.sort(grid["twist_bp"].unique())
@@ -615,7 +599,7 @@ def stress_chart(
     >>> chart = stress_chart(g, cheapening_32nds=16)
     """
     cols = ("cheapening_32nds", "margin_pct", "day", "equity", "margin_requirement", "margin_call")
-    grid = _check_grid(grid, cols)
+    grid = chart_frame(grid, cols, "grid")
     cheapenings = _whole_grid(
         np.sort(grid["cheapening_32nds"].unique()), "grid['cheapening_32nds']"
     )
@@ -740,7 +724,7 @@ def basis_sheet(table: pd.DataFrame) -> pd.DataFrame:
         "bond", "price", "yield", "cf", "gross_basis_32nds", "carry_32nds", "net_basis_32nds",
         "implied_repo", "ctd",
     )  # fmt: skip
-    table = _check_grid(table, cols, "table")
+    table = chart_frame(table, cols, "table")
     return pd.DataFrame(
         {
             "Price": [to_32nds(p) for p in table["price"]],

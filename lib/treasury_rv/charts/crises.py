@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from treasury_rv import fmt
-from treasury_rv.charts import PALETTE, caption_source, select, slider
+from treasury_rv.charts import MAX_ROWS, PALETTE, caption_source, chart_frame, select, slider
 
 __all__ = [
     "MAX_ROWS",
@@ -36,9 +36,6 @@ __all__ = [
     "timeline_chart",
     "written",
 ]
-
-#: Most rows of data a chart built here may carry.
-MAX_ROWS = 5000
 
 #: Width of each panel of the multi-panel charts, pixels (they cannot take the container's
 #: width, and must fit a 390 px phone screen with their axis titles).
@@ -56,17 +53,8 @@ _DATE_AXIS = alt.Axis(format="%-d %b %Y", labelAngle=-35, tickCount=5, title=Non
 
 
 def _frame(data: object, columns: Sequence[str], name: str) -> pd.DataFrame:
-    """``data`` as a non-empty DataFrame with ``columns`` and at most :data:`MAX_ROWS` rows."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name} lacks the columns {missing}")
-    if data.empty:
-        raise ValueError(f"{name} must not be empty")
-    if len(data) > MAX_ROWS:
-        raise ValueError(f"{name} has {len(data)} rows; a chart may carry at most {MAX_ROWS}")
-    return data[list(columns)].copy()
+    """A copy of ``columns`` of ``data``, checked by :func:`~treasury_rv.charts.chart_frame`."""
+    return chart_frame(data, columns, name)[list(columns)].copy()
 
 
 def _whole_steps(values: object, name: str) -> np.ndarray:

@@ -14,7 +14,7 @@ percent (``_pct``), the units the charts show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
@@ -23,7 +23,7 @@ import pandas as pd
 from treasury_rv import fmt
 from treasury_rv import leverage as lv
 from treasury_rv._validate import as_float_array, as_real, check_fraction, check_positive
-from treasury_rv.charts import caption_source, slider
+from treasury_rv.charts import MAX_ROWS, caption_source, chart_frame, check_rows, slider
 
 __all__ = [
     "MAX_ROWS",
@@ -35,9 +35,6 @@ __all__ = [
     "spiral_path_chart",
     "spiral_paths",
 ]
-
-#: Most rows of data a chart built here may carry.
-MAX_ROWS = 5000
 
 _MN = 1e6
 _BN = 1e9
@@ -79,23 +76,6 @@ def _grid_values(values: object, name: str, unit: float = 1.0) -> np.ndarray:
 
 def _step(arr: np.ndarray) -> float:
     return float(arr[1] - arr[0]) if arr.size > 1 else 1.0
-
-
-def _check_rows(n: int, what: str) -> None:
-    if n > MAX_ROWS:
-        raise ValueError(f"{what} would give {n} rows of chart data; at most {MAX_ROWS} allowed")
-
-
-def _frame(data: object, columns: Iterable[str], name: str) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name} lacks the columns {missing}; make it with the matching grid")
-    if data.empty:
-        raise ValueError(f"{name} must not be empty")
-    _check_rows(len(data), name)
-    return data
 
 
 def _slider_for(
@@ -156,7 +136,7 @@ def ladder_paths(equity: float, haircuts: Sequence[float], *, points: int = 60) 
     hs = _grid_values(check_fraction(haircuts, "haircuts"), "haircuts", 100)
     if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 500:
         raise ValueError(f"points must be a whole number from 2 to 500, got {points!r}")
-    _check_rows(hs.size * (points + 1), "ladder_paths")
+    check_rows(hs.size * (points + 1), "ladder_paths")
     frames = []
     for h in hs:
         ladder = lv.repo_ladder(e, h)
@@ -203,7 +183,7 @@ def ladder_chart(paths: pd.DataFrame, *, haircut_pct: float | None = None) -> al
     >>> chart = ladder_chart(ladder_paths(10e6, [0.01, 0.02], points=10), haircut_pct=1)
     """
     cols = ["haircut_pct", "haircut_key", "round", "position_mn", "leverage", "limit_mn"]
-    data = _frame(paths, [*cols, "max_leverage", "rounds_needed"], "paths")
+    data = chart_frame(paths, [*cols, "max_leverage", "rounds_needed"], "paths")
     haircuts = _grid_values(np.unique(data["haircut_pct"]), "paths haircut_pct")
     h, _ = _slider_for(haircuts, "haircut", "Haircut (%)", haircut_pct, "haircut_pct")
     on = _is_on(h, "haircut_key")
@@ -322,7 +302,7 @@ def margin_grid(
             f"price_falls must be fractions in [0, 1) (0.01 for a 1% fall), got "
             f"{falls[0]:g} to {falls[-1]:g}"
         )
-    _check_rows(levs.size * falls.size, "margin_grid")
+    check_rows(levs.size * falls.size, "margin_grid")
     lev, fall = (a.ravel() for a in np.meshgrid(levs, falls, indexing="ij"))
     out = lv.forced_sale(lev * e, e, h, -fall)
     sale = out["sale"].to_numpy()
@@ -392,7 +372,7 @@ def margin_chart(
     """
     cols = ["leverage", "lev_key", "fall_pct", "fall_key", "loss_mn", "equity_left_mn"]
     cols += ["equity_left_pct", "call_mn", "spare_mn", "sale_mn", "sale_pct", "zone"]
-    data = _frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     levs = _grid_values(np.unique(data["leverage"]), "grid leverage")
     falls = _grid_values(np.unique(data["fall_pct"]), "grid fall_pct")
     lev_p, _ = _slider_for(levs, "leverage", "Leverage (×)", leverage, "leverage")
@@ -559,7 +539,7 @@ def spiral_paths(
     k_grid = _grid_values(impacts_per_bn, "impacts_per_bn", 1e4)
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 100:
         raise ValueError(f"rounds must be a whole number from 1 to 100, got {rounds!r}")
-    _check_rows(s_grid.size * k_grid.size, "spiral_paths outcomes")
+    check_rows(s_grid.size * k_grid.size, "spiral_paths outcomes")
     paths, ends = [], []
     for s in s_grid:
         for k in k_grid:
@@ -588,7 +568,7 @@ def spiral_paths(
                 }
             )
     out = pd.concat(paths, ignore_index=True)
-    _check_rows(len(out), "spiral_paths")
+    check_rows(len(out), "spiral_paths")
     return out, pd.DataFrame(ends)
 
 
@@ -634,10 +614,10 @@ def spiral_chart(
     >>> chart = spiral_chart(paths, ends, shock_pct=0.5, impact=1.0)
     """
     path_cols = ["shock_key", "impact_key", "round", "price", "default"]
-    path_data = _frame(paths, path_cols, "paths")[path_cols]
+    path_data = chart_frame(paths, path_cols, "paths")[path_cols]
     cols = ["shock_pct", "impact_pct_per_100bn", "shock_key", "impact_key", "shock_price"]
     text = ["line1", "line2", "line3"]
-    ends = _frame(outcomes, [*cols, "defaulted", *text], "outcomes")
+    ends = chart_frame(outcomes, [*cols, "defaulted", *text], "outcomes")
     shocks = _grid_values(np.unique(ends["shock_pct"]), "outcomes shock_pct")
     impacts = _grid_values(np.unique(ends["impact_pct_per_100bn"]), "outcomes impact")
     s_p, _ = _slider_for(shocks, "shock", "Initial price fall (%)", shock_pct, "shock_pct")
@@ -705,7 +685,7 @@ def spiral_path_chart(path: pd.DataFrame) -> alt.LayerChart:
     ... )
     """
     cols = ["round", "price", "defaulted", "cumulative_sold", "equity", "position"]
-    data = _frame(path, cols, "path")
+    data = chart_frame(path, cols, "path")
     lines, fail = _spiral_summary(data)
     frame = data[["round", "price"]].assign(default=(data["round"] == fail).to_numpy())
     x, y = _spiral_axes()

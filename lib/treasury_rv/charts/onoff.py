@@ -23,7 +23,7 @@ from treasury_rv import fmt
 from treasury_rv._validate import as_date, as_float_array, as_real, check_fraction
 from treasury_rv.auctions import auction_cycle, issue_age_cycles, issue_calendar, on_the_run
 from treasury_rv.bonds import yield_to_maturity
-from treasury_rv.charts import PALETTE, caption_source, select, slider
+from treasury_rv.charts import MAX_ROWS, PALETTE, caption_source, chart_frame, select, slider
 from treasury_rv.curves import SvenssonCurve, price_on_curve
 from treasury_rv.onoff import (
     DEFAULT_SHORT_FACE,
@@ -47,9 +47,6 @@ __all__ = [
     "widening_grid",
 ]
 
-#: Largest frame a chart embeds in the page (rows).
-MAX_ROWS = 5000
-
 #: Width of the plotting area of the two-panel charts, pixels (fits a phone column).
 PLOT_WIDTH = 260
 
@@ -64,19 +61,6 @@ _KINDS = ["off-the-run set", "first off-the-run", "on-the-run"]
 _KIND_COLOURS = [_GREY, PALETTE[0], _VERMILION]
 _STACKED = alt.Legend(orient="bottom", direction="vertical")
 _MODEL_NOTE = "Illustrative: premium and specialness from treasury_rv.onoff.LiquidityPremium"
-
-
-def _check_frame(data: object, columns: Sequence[str], name: str) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{name} is missing columns {missing}; make it with the matching grid")
-    if data.empty:
-        raise ValueError(f"{name} must not be empty")
-    if len(data) > MAX_ROWS:
-        raise ValueError(f"{name} has {len(data)} rows; a chart may embed at most {MAX_ROWS}")
-    return data
 
 
 def _whole_grid(values: object, name: str) -> np.ndarray:
@@ -244,7 +228,7 @@ def timeline_chart(frame: pd.DataFrame) -> alt.VConcatChart:
     >>> chart = timeline_chart(timeline_frame(10, dt.date(2025, 1, 1), dt.date(2025, 6, 30)))
     """
     cols = ["row", "issue", "status", "start", "end", "premium_bp"]
-    data = _check_frame(frame, cols, "frame")[cols]
+    data = chart_frame(frame, cols, "frame")[cols]
     order = list(dict.fromkeys(data.loc[data["row"] == "status", "issue"]))
     x = alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=5))
     y = alt.Y("issue:N", sort=order, title=None)
@@ -404,7 +388,7 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
     >>> chart = residual_chart(g, date=dt.date(2025, 4, 9))
     """
     cols = ["date", "row", "kind", "label", "years", "yield_pct", "residual_bp", "premium_bp"]
-    data = _check_frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     options = list(dict.fromkeys(data["date"]))
     first = as_date(date, "date").isoformat()
     labels = [f"{dt.date.fromisoformat(d):%-d %b %Y}" for d in options]
@@ -620,7 +604,7 @@ def cycle_pnl_chart(grid: pd.DataFrame, *, entry_pct: int, specialness_bp: int) 
     """
     cols = ["entry_pct", "specialness_bp", "component", "usd_mn", "entry_date", "days"]
     cols += ["entry_spread_bp", "breakeven_bp"]
-    data = _check_frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     entries = _whole_grid(np.unique(data["entry_pct"]), "grid entry_pct")
     specials = _whole_grid(np.unique(data["specialness_bp"]), "grid specialness_bp")
     age = _slider("entry_pct", entries, _initial(entry_pct, entries, "entry_pct"),
@@ -801,7 +785,7 @@ def widening_chart(grid: pd.DataFrame, *, leverage: int, widening_bp: int) -> al
     """
     cols = ["leverage", "widening_bp", "equity_mn", "loss_mn", "equity_left_mn"]
     cols += ["equity_left_pct", "call_mn", "sale_mn", "sale_pct", "outcome"]
-    data = _check_frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     levs = _whole_grid(np.unique(data["leverage"]), "grid leverage")
     widen = _whole_grid(np.unique(data["widening_bp"]), "grid widening_bp")
     lev_p = _slider("leverage", levs, _initial(leverage, levs, "leverage"), "Leverage (×)")

@@ -32,11 +32,8 @@ from treasury_rv._validate import (
     check_fraction,
     check_positive,
 )
-from treasury_rv.charts import PALETTE
+from treasury_rv.charts import MAX_ROWS, PALETTE, chart_frame, check_rows
 from treasury_rv.charts.leverage import (
-    MAX_ROWS,
-    _check_rows,
-    _frame,
     _grid_values,
     _is_on,
     _key,
@@ -142,8 +139,8 @@ def curve_grid(
     levels = _grid_values(levels_bp, "levels_bp")
     slopes = _grid_values(slopes_bp, "slopes_bp")
     years = np.arange(1, int(tenors[-1]) + 1)
-    _check_rows(levels.size * slopes.size * 2 * years.size, "curve_grid")
-    _check_rows(levels.size * slopes.size * tenors.size, "curve_grid pillars")
+    check_rows(levels.size * slopes.size * 2 * years.size, "curve_grid")
+    check_rows(levels.size * slopes.size * tenors.size, "curve_grid pillars")
     dates = [add_months(trade, 12 * int(k)) for k in years]
     starts = [trade, *dates[:-1]]
     weight = (tenors - tenors[0]) / (tenors[-1] - tenors[0])
@@ -215,8 +212,8 @@ def curve_chart(
     p_cols = ["level_bp", "slope_bp", "level_key", "slope_key", "tenor", "par_pct"]
     p_cols += ["treasury_pct", "spread_bp"]
     c_cols = ["level_key", "slope_key", "years", "rate_pct", "series"]
-    pillars = _frame(pillars, p_cols, "pillars")[p_cols]
-    curve = _frame(curve, c_cols, "curve")[c_cols]
+    pillars = chart_frame(pillars, p_cols, "pillars")[p_cols]
+    curve = chart_frame(curve, c_cols, "curve")[c_cols]
     levels = _grid_values(np.unique(pillars["level_bp"]), "pillars level_bp")
     slopes = _grid_values(np.unique(pillars["slope_bp"]), "pillars slope_bp")
     lvl, _ = _slider_for(levels, "level", "Level shift of swap rates (bp)", level_bp, "level_bp")
@@ -351,7 +348,7 @@ def breakeven_grid(
         100,
     )
     spread = as_real(repo_minus_sofr_bp, "repo_minus_sofr_bp")
-    _check_rows(slr.size * roc.size, "breakeven_grid")
+    check_rows(slr.size * roc.size, "breakeven_grid")
     s, r = (a.ravel() for a in np.meshgrid(slr, roc, indexing="ij"))
     frame = pd.DataFrame(
         {
@@ -419,7 +416,7 @@ def breakeven_chart(
     >>> chart = breakeven_chart(grid, SLR_RULES, slr_pct=5.0, roc_pct=10.0)
     """
     cols = ["slr_pct", "roc_pct", "slr_key", "roc_key", "cost_bp", "breakeven_bp"]
-    data = _frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     slrs = _grid_values(np.unique(data["slr_pct"]), "grid slr_pct")
     rocs = _grid_values(np.unique(data["roc_pct"]), "grid roc_pct")
     slr_p, _ = _slider_for(slrs, "slr", "Leverage-ratio requirement (%)", slr_pct, "slr_pct")
@@ -559,7 +556,7 @@ def shock_grid(
             f"leverages must lie between 1 and the most the margins allow, {ceiling:.4g}, got "
             f"{levs[0]:g} to {levs[-1]:g}"
         )
-    _check_rows(levs.size * moves.size, "shock_grid")
+    check_rows(levs.size * moves.size, "shock_grid")
     frames = []
     for lev in levs:
         equity = p / lev
@@ -630,7 +627,7 @@ def shock_chart(
     cols = ["leverage", "lev_key", "move_bp", "move_key", "loss_mn", "equity_mn"]
     cols += ["equity_left_mn", "equity_left_pct", "call_mn", "spare_mn", "sale_mn", "sale_pct"]
     cols += ["zone"]
-    data = _frame(grid, cols, "grid")[cols]
+    data = chart_frame(grid, cols, "grid")[cols]
     levs = _grid_values(np.unique(data["leverage"]), "grid leverage")
     moves = _grid_values(np.unique(data["move_bp"]), "grid move_bp")
     lev_p, _ = _slider_for(levs, "leverage", "Leverage (×)", leverage, "leverage")
