@@ -1,10 +1,10 @@
 """Charts of the cash-futures basis: the deliverable basket, CTD switching, the levered trade.
 
 Each ``*_grid`` function runs the numeric modules over the values a chart's controls can take
-and returns one tidy DataFrame (at most :data:`MAX_ROWS` rows); each ``*_chart`` function
-draws such a frame with Altair and binds its controls, so the static page responds by
-filtering the precomputed grid. Grids store the control values as whole numbers (basis points,
-32nds, percent of initial margin), which the filters compare after rounding.
+and returns one tidy DataFrame (at most :data:`~treasury_rv.charts.MAX_ROWS` rows); each
+``*_chart`` function draws such a frame with Altair and binds its controls, so the static page
+responds by filtering the precomputed grid. Grids store the control values as whole numbers
+(basis points, 32nds, percent of initial margin), which the filters compare after rounding.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Charts of the on-the-run/off-the-run trade: the auction cycle, rich/cheap residuals, P&L, margin.
 
 Each ``*_grid`` (or ``*_frame``) function runs the numeric modules over the values a chart's
-controls can take and returns one tidy DataFrame of at most :data:`MAX_ROWS` rows; each
-``*_chart`` function draws such a frame with Altair and binds its controls, so the static page
-responds by filtering the precomputed grid. Control values are stored as whole numbers (basis
-points, per cent of a cycle, times of leverage) so that filters never compare floats.
+controls can take and returns one tidy DataFrame of at most
+:data:`~treasury_rv.charts.MAX_ROWS` rows; each ``*_chart`` function draws such a frame with
+Altair and binds its controls, so the static page responds by filtering the precomputed grid.
+Control values are stored as whole numbers (basis points, per cent of a cycle, times of
+leverage) so that filters never compare floats.
 
 Everything drawn from :class:`treasury_rv.onoff.LiquidityPremium` is illustrative, and the
 charts say so in their source lines.
