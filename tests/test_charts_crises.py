@@ -214,15 +214,33 @@ def test_comparison_frame_prefers_sources_and_keeps_units_apart():
     frame = cc.comparison_frame(table, episodes.EPISODE_LABELS)
     assert len(frame) == len(cc.MEASURES) * len(episodes.EPISODES)
     cell = frame.set_index(["measure", "episode"])
-    size = cell.loc[("Size of the positions ($bn)", episodes.EPISODE_LABELS["covid2020"])]
-    # Sourced: hedge funds' long Treasury exposure of Feb 2020 (Banegas et al. 2021).
-    assert size["value"] == episodes.fact("covid2020", "hf_treasury_long")
+    covid = episodes.EPISODE_LABELS["covid2020"]
+    size = cell.loc[("Size of the trade that unwound ($bn)", covid)]
+    # The basis trade at its early-2020 peak, half the $830bn of Sep 2025 (Monin 2026).
+    assert size["value"] == episodes.fact("covid2020", "basis_trade_peak_early_2020")
     assert size["status"] == "sourced"
+    # April 2025's size is a September 2025 figure: shown as approximate.
+    april = cell.loc[
+        ("Size of the trade that unwound ($bn)", episodes.EPISODE_LABELS["tariff2025"])
+    ]
+    assert april["status"] == "approximate or unconfirmed"
+    # Measured sales and the model's are different rows: LTCM has no measured sales.
+    ltcm = episodes.EPISODE_LABELS["ltcm1998"]
+    assert cell.loc[("Sales by the levered holders, as measured ($bn)", ltcm), "text"] == "n/a"
+    modelled = cell.loc[("Forced sales in the model ($bn)", ltcm)]
+    assert modelled["status"] == "illustrative model"
+    measured = cell.xs("Sales by the levered holders, as measured ($bn)")
+    assert (measured["status"] != "illustrative model").all()
+    # April 2025 had no official purchases: a fact, not a model output.
+    none = cell.loc[
+        ("Support: purchases or new equity ($bn)", episodes.EPISODE_LABELS["tariff2025"])
+    ]
+    assert none["text"] == "none" and none["status"] != "illustrative model"
     # LTCM's shock is a fall in capital (percent), not a yield move: text, no bar.
     shock = cell.loc[("Shock: rise in yield (bp)", episodes.EPISODE_LABELS["ltcm1998"])]
     assert np.isnan(shock["value"]) and shock["text"].endswith("%")
     # The gilt purchases are in pounds: text, no bar on the dollar axis.
-    gilt = cell.loc[("Intervention ($bn)", episodes.EPISODE_LABELS["gilt2022"])]
+    gilt = cell.loc[("Support: purchases or new equity ($bn)", episodes.EPISODE_LABELS["gilt2022"])]
     assert np.isnan(gilt["value"]) and gilt["text"].startswith("£")
     # No sourced leverage for March 2020: the model's input fills the cell, labelled as such.
     lev = cell.loc[("Leverage (× equity)", episodes.EPISODE_LABELS["covid2020"])]

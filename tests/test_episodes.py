@@ -391,9 +391,9 @@ def test_calibration_table_shape():
     assert not table.duplicated(["episode", "parameter"]).any()
     counts = table.groupby("episode")["parameter"].apply(frozenset)
     assert len(set(counts)) == 1  # the same parameters for every episode
-    # Market depth is never measured: it must be labelled illustrative.
+    # Market depth is never measured: illustrative, or derived by fitting it to measured sales.
     depth = table[table["parameter"] == "price_impact_per_bn"]
-    assert (depth["basis"] == "illustrative").all()
+    assert (depth["basis"] != "sourced").all()
 
 
 def test_calibrations_use_the_datasets_figures():
@@ -406,7 +406,7 @@ def test_calibrations_use_the_datasets_figures():
     assert ltcm["shock"] == pytest.approx(-share / ltcm["leverage"], rel=1e-15)
     assert ltcm["intervention_size"] == ep.fact("ltcm1998", "recapitalisation") * 1e9
     covid = ep.calibration("covid2020")
-    assert covid["position"] == ep.fact("covid2020", "hf_treasury_long") * 1e9
+    assert covid["position"] == ep.fact("covid2020", "basis_trade_peak_early_2020") * 1e9
     assert covid["intervention_size"] == ep.fact("covid2020", "purchases_treasuries_march") * 1e9
     assert covid["haircut"] == ep.fact("tariff2025", "triparty_median_haircut") / 100
     assert covid["leverage"] == ep.fact("tariff2025", "leverage_normal")
@@ -635,7 +635,7 @@ def test_episodes_table():
     # Model values are the model's outcomes.
     out = ep.episode_outcomes().set_index(["episode", "scenario"])
     m = model.set_index(["episode", "measure"])["value"]
-    assert m[("covid2020", "forced_sales")] == pytest.approx(
+    assert m[("covid2020", "model_forced_sales")] == pytest.approx(
         out.loc[("covid2020", "none"), "forced_sales"] / 1e9
     )
     assert m[("ltcm1998", "defaulted")] == 1.0
@@ -770,3 +770,80 @@ def test_spiral_intervention_bad_input(kwargs, error, match):
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --------------------------------------------------------------------------------------------
+# What the calibrated model concludes (the chapter's stated results)
+# --------------------------------------------------------------------------------------------
+
+
+def test_march_2020_depth_is_fitted_to_the_measured_sales():
+    # Hedge funds' net Treasury sales in March 2020: $173bn (Banegas, Monin and Petrasek 2021).
+    measured = ep.fact("covid2020", "hf_net_treasury_sales") * 1e9
+    cal = ep.calibration("covid2020")
+    fitted = ep.price_impact_for_sales("covid2020", measured)
+    assert cal["price_impact_per_bn"] == pytest.approx(fitted, rel=1e-4)
+    out = ep.episode_outcomes().set_index(["episode", "scenario"])
+    assert out.loc[("covid2020", "none"), "forced_sales"] == pytest.approx(measured, rel=1e-3)
+    # A deeper market sells less, a shallower one more: the fit is on a rising curve.
+    lower = ep.price_impact_for_sales("covid2020", 0.9 * measured)
+    assert lower < fitted
+
+
+def test_first_forced_sale_is_set_by_the_shock_alone():
+    for name in ep.MODELLED:
+        cal = ep.calibration(name)
+        path = ep.episode_path(name)
+        first = ep.first_forced_sale(name)
+        # The round-2 sale ordered is the margin call over the haircut in force.
+        ordered = path["margin_call"].iloc[2] / (cal["haircut"] + cal["haircut_increase"])
+        assert first == pytest.approx(ordered, rel=1e-9)
+    # At maximum leverage, no rise in haircut: -shock x position x (1 / haircut - 1).
+    cal = ep.calibration("covid2020")
+    closed = -cal["shock"] * cal["position"] * (1 / cal["haircut"] - 1)
+    assert ep.first_forced_sale("covid2020") == pytest.approx(closed, rel=1e-12)
+    # On the whole $1.45tn of hedge funds' longs the first sale alone would exceed the
+    # measured $173bn, so no depth could match it (Banegas, Monin and Petrasek 2021).
+    whole = (
+        -cal["shock"] * ep.fact("covid2020", "hf_treasury_long") * 1e9 * (1 / cal["haircut"] - 1)
+    )
+    assert whole > ep.fact("covid2020", "hf_net_treasury_sales") * 1e9
+
+
+def test_price_impact_for_sales_bad_input():
+    with pytest.raises(ValueError, match="sales"):
+        ep.price_impact_for_sales("covid2020", 50e9)  # below the first forced sale
+    with pytest.raises(ValueError, match="sales"):
+        ep.price_impact_for_sales("covid2020", -1.0)
+    with pytest.raises(ValueError, match="sales"):
+        ep.price_impact_for_sales("covid2020", 1e13)  # more than it can sell before default
+
+
+def test_march_2020_forced_selling_is_a_small_part_of_the_rise():
+    # Vissing-Jorgensen (2021): the 10-year rose 64bp from 9 to 18 March 2020.
+    out = ep.episode_outcomes().set_index(["episode", "scenario"])
+    move = out.loc[("covid2020", "none"), "yield_move_bp"]
+    assert 0 < move < ep.fact("covid2020", "yield_10y_rise") / 4
+
+
+def test_march_2020_purchases_beyond_what_the_funds_sell_change_nothing():
+    out = ep.episode_outcomes().set_index(["episode", "scenario"])
+    happened = out.loc[("covid2020", "as it happened")]
+    used = happened["absorbed"]
+    assert 0 < used < ep.fact("covid2020", "purchases_treasuries_march") * 1e9 / 10
+    just_enough = ep.episode_path("covid2020", intervention=used * (1 + 1e-9))
+    full = ep.episode_path("covid2020", intervention=775e9)
+    assert just_enough["cumulative_sold"].iloc[-1] == pytest.approx(
+        full["cumulative_sold"].iloc[-1], rel=1e-9
+    )
+    assert just_enough["price"].iloc[-1] == pytest.approx(full["price"].iloc[-1], rel=1e-12)
+
+
+def test_ltcm_rescue_works_only_before_the_first_forced_sale():
+    # Built in: the fund starts at its maximum leverage, so any loss forces a sale.
+    cal = ep.calibration("ltcm1998")
+    assert cal["haircut"] == pytest.approx(1 / cal["leverage"])
+    on_time = ep.episode_path("ltcm1998", intervention=cal["intervention_size"], delay=0)
+    late = ep.episode_path("ltcm1998", intervention=cal["intervention_size"], delay=1)
+    assert not on_time["defaulted"].iloc[-1] and on_time["forced_sale"].sum() == 0
+    assert late["defaulted"].iloc[-1] and late["forced_sale"].sum() > 0

@@ -53,7 +53,9 @@ __all__ = [
     "events",
     "fact",
     "figure",
+    "first_forced_sale",
     "intervention_grid",
+    "price_impact_for_sales",
     "timeline",
 ]
 
@@ -581,6 +583,100 @@ def episode_path(name: str, *, intervention: float = 0.0, delay: int | None = No
     return out
 
 
+def first_forced_sale(name: str) -> float:
+    """The forced sale the shock alone orders, before any price impact. Illustrative.
+
+    After the shock the fund's lenders ask for the haircut (after any increase) on what it
+    still holds; the sale that meets the call is ``book - (book - debt) / haircut``. For a
+    fund that starts at its maximum leverage (``equity = haircut x position``, no rise in the
+    haircut) it is ``-shock x position x (1 / haircut - 1)``, whatever the market's depth:
+    the depth only decides how the later rounds go.
+
+    Parameters
+    ----------
+    name : str
+        Episode identifier, one of :data:`MODELLED`.
+
+    Returns
+    -------
+    float
+        The first round's sale, dollars (0 if the shock leaves the fund inside its haircut).
+
+    Examples
+    --------
+    >>> round(first_forced_sale("covid2020") / 1e9, 1)  # 0.4% x $415bn x 49
+    81.3
+    """
+    cal = calibration(name)
+    book = cal["position"] * (1 + cal["shock"])
+    debt = cal["position"] - cal["equity"]
+    haircut = cal["haircut"] + cal["haircut_increase"]
+    return max(book - (book - debt) / haircut, 0.0)
+
+
+def price_impact_for_sales(name: str, sales: object, *, tol: float = 1e-9) -> float:
+    """The market depth at which the model, without intervention, sells a given amount.
+
+    A calibration: on the episode's :func:`calibration` (position, leverage, haircut,
+    shock), the price impact per $1bn is found, by bisection, at which the spiral's forced
+    sales without any intervention equal ``sales``. Forced sales rise with the price impact
+    as long as the fund survives, so the answer is unique below the depth that ruins it.
+
+    Parameters
+    ----------
+    name : str
+        Episode identifier, one of :data:`MODELLED`.
+    sales : float
+        Target forced sales, dollars; above :func:`first_forced_sale` (which no depth can
+        undercut) and below what the fund can sell before it defaults.
+    tol : float, default 1e-9
+        Relative tolerance on the price impact.
+
+    Returns
+    -------
+    float
+        Price impact, fraction of the price per $1bn sold.
+
+    Examples
+    --------
+    >>> depth = price_impact_for_sales("covid2020", 173e9)
+    >>> round(depth * 1e5, 2)  # about 0.003% of the price per $1bn sold
+    3.04
+    """
+    cal = calibration(name)
+    target = _size(sales, "sales")
+    floor = first_forced_sale(name)
+    if target <= floor:
+        raise ValueError(
+            f"sales must exceed the first forced sale of {floor / 1e9:.1f}bn, which no depth "
+            f"can undercut, got {target / 1e9:.1f}bn"
+        )
+    args = _spiral_args(cal)
+
+    def sold(depth: float) -> tuple[float, bool]:
+        out = leverage.spiral_outcome(shock=cal["shock"], **{**args, "price_impact_per_bn": depth})
+        return out["total_sold"], out["defaulted"]
+
+    lo, hi = 0.0, 1e-6
+    total, broke = sold(hi)
+    while total < target and not broke:  # a deep enough fall always ruins the fund
+        lo, hi = hi, 2 * hi
+        total, broke = sold(hi)
+    while hi - lo > tol * hi:
+        mid = (lo + hi) / 2
+        total, broke = sold(mid)
+        if broke or total >= target:
+            hi = mid
+        else:
+            lo = mid
+    total, broke = sold(hi)
+    if broke:
+        raise ValueError(
+            f"sales of {target / 1e9:.1f}bn are more than the fund sells before it defaults"
+        )
+    return hi
+
+
 def _outcome_row(cal: dict[str, object], out: dict[str, object]) -> dict[str, object]:
     return {
         "price_drop": out["price_drop"],
@@ -767,7 +863,7 @@ _TABLE_FACTS = {
         "intervention": "recapitalisation",
     },
     "covid2020": {
-        "size": "hf_treasury_long",
+        "size": "basis_trade_peak_early_2020",
         "shock": "yield_10y_rise",
         "forced_sales": "hf_net_treasury_sales",
         "intervention": "purchases_treasuries_march",
@@ -776,12 +872,18 @@ _TABLE_FACTS = {
         "size": "swap_spread_trades",
         "shock": "long_yields_rise",
         "forced_sales": "swap_spread_unwound",
+        "intervention": "official_purchases",
     },
     "gilt2022": {
         "shock": "gilt_30y_rise",
         "intervention": "purchases",
     },
 }
+
+
+# Sourced figures that stand for the measure only approximately: April 2025's size is the
+# swap-spread book of September 2025 (Monin 2026), months after the unwind.
+_TABLE_APPROXIMATE = {("tariff2025", "size")}
 
 
 def _stress_days(name: str) -> tuple[int, str, str]:
@@ -803,8 +905,10 @@ def episodes_table() -> pd.DataFrame:
     pandas.DataFrame
         Long format, one row per (episode, measure, basis), with columns ``episode``,
         ``label``, ``measure`` (``size``, ``leverage``, ``shock``, ``forced_sales``,
-        ``intervention``, ``days_of_stress`` for sourced figures; for the model also
-        ``yield_move_bp``, ``forced_sales_with_intervention``,
+        ``intervention``, ``days_of_stress`` for sourced figures; for the model ``size``,
+        ``leverage``, ``shock``, ``intervention``, ``model_forced_sales`` (never
+        ``forced_sales``: the measured and the modelled sales are different rows),
+        ``yield_move_bp`` (the spread move against the position), ``forced_sales_with_intervention``,
         ``yield_move_bp_with_intervention``, ``rounds_to_calm`` and ``defaulted``),
         ``value`` (float), ``unit``, ``basis`` (``"sourced"`` or ``"illustrative model"``),
         ``status`` (the figure's status; ``"model"`` for the model), ``source`` and
@@ -829,7 +933,9 @@ def episodes_table() -> pd.DataFrame:
                     "value": float(fig["value"]),
                     "unit": fig["unit"],
                     "basis": "sourced",
-                    "status": fig["status"],
+                    "status": (
+                        "unconfirmed" if (name, measure) in _TABLE_APPROXIMATE else fig["status"]
+                    ),
                     "source": f"{fig['label']}: {fig['source']}",
                     "reference": fig["reference"],
                 }
@@ -856,7 +962,7 @@ def episodes_table() -> pd.DataFrame:
             "size": (cal["position"] / 1e9, "usd_bn"),
             "leverage": (cal["leverage"], "x"),
             "shock": (cal["shock_bp"], "bp"),
-            "forced_sales": (alone["forced_sales"] / 1e9, "usd_bn"),
+            "model_forced_sales": (alone["forced_sales"] / 1e9, "usd_bn"),
             "yield_move_bp": (alone["yield_move_bp"], "bp"),
             "intervention": (cal["intervention_size"] / 1e9, "usd_bn"),
             "forced_sales_with_intervention": (helped["forced_sales"] / 1e9, "usd_bn"),

@@ -234,12 +234,13 @@ STATUSES: dict[str, str] = {
 
 #: The measures of the comparison, in order: (key in the episodes table, name with unit, unit).
 MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("size", "Size of the positions ($bn)", "usd_bn"),
+    ("size", "Size of the trade that unwound ($bn)", "usd_bn"),
     ("leverage", "Leverage (× equity)", "x"),
     ("shock", "Shock: rise in yield (bp)", "bp"),
-    ("forced_sales", "Forced sales ($bn)", "usd_bn"),
-    ("intervention", "Intervention ($bn)", "usd_bn"),
-    ("days_of_stress", "Days from the shock to calm", "days"),
+    ("forced_sales", "Sales by the levered holders, as measured ($bn)", "usd_bn"),
+    ("model_forced_sales", "Forced sales in the model ($bn)", "usd_bn"),
+    ("intervention", "Support: purchases or new equity ($bn)", "usd_bn"),
+    ("days_of_stress", "Dated stress window, as each source dates it (days)", "days"),
 )
 
 _STATUS_OF = {
@@ -329,7 +330,7 @@ def comparison_frame(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataF
     ...                   "basis": ["sourced", "illustrative model"],
     ...                   "status": ["primary", "model"]})
     >>> comparison_frame(t, {"a": "LTCM"})[["measure", "text", "status"]].iloc[0].tolist()
-    ['Size of the positions ($bn)', '$125bn', 'sourced']
+    ['Size of the trade that unwound ($bn)', '$125bn', 'sourced']
     """
     data = _frame(table, ["episode", "measure", "value", "unit", "basis", "status"], "table")
     names = dict(labels)
@@ -484,8 +485,10 @@ def intervention_chart(
     grid : pandas.DataFrame
         One row per (leverage, shock, intervention): ``leverage`` (times equity),
         ``shock_bp`` (the initial rise in yield, bp) and ``intervention_bn`` (purchases,
-        $bn), each an evenly spaced grid of whole numbers; ``forced_sales_bn`` ($bn),
-        ``yield_move_bp`` (bp) and ``defaulted`` (bool). An illustrative model's output.
+        $bn), each an evenly spaced grid of whole numbers; ``forced_sales_bn`` (the sales
+        left to the market, net of what the intervention bought, $bn), ``yield_move_bp``
+        (the spread move against the position, bp) and ``defaulted`` (bool). An
+        illustrative model's output.
     source : str
         The source line under the chart.
     leverage, shock_bp, intervention_bn : float, optional
@@ -494,7 +497,8 @@ def intervention_chart(
     Returns
     -------
     altair.VConcatChart
-        Two panels against the intervention's size, forced sales and the total yield move,
+        Two panels against the intervention's size, the sales left to the market and the
+        spread move against the position,
         for the leverage and shock the sliders pick; the intervention the third slider picks
         is marked on both and spelled out above them.
 
@@ -541,7 +545,7 @@ def intervention_chart(
         stop=int(shocks[-1]),
         step=int(shocks[1] - shocks[0]),
         value=first["shock_bp"],
-        label="Initial yield shock (bp)",
+        label="Initial spread shock (bp)",
     )
     size_p = slider(
         "intervention",
@@ -557,8 +561,8 @@ def intervention_chart(
     base = alt.Chart(data).transform_filter(case)
     tips = [
         alt.Tooltip("intervention_bn:Q", title="Intervention ($bn)"),
-        alt.Tooltip("forced_sales_bn:Q", title="Forced sales ($bn)", format=",.1f"),
-        alt.Tooltip("yield_move_bp:Q", title="Yield move (bp)", format=".1f"),
+        alt.Tooltip("forced_sales_bn:Q", title="Sales left to the market ($bn)", format=",.1f"),
+        alt.Tooltip("yield_move_bp:Q", title="Spread move against the position (bp)", format=".1f"),
         alt.Tooltip("defaulted:N", title="Fund fails"),
     ]
 
@@ -583,8 +587,8 @@ def intervention_chart(
         .transform_filter(chosen)
         .transform_calculate(
             line1=(
-                "'Forced sales $' + format(datum.forced_sales_bn, ',.0f') + 'bn; yield up '"
-                " + format(datum.yield_move_bp, '.1f') + 'bp'"
+                "'Sales left to the market $' + format(datum.forced_sales_bn, ',.0f')"
+                " + 'bn; spread move ' + format(datum.yield_move_bp, '.1f') + 'bp'"
             ),
             line2=(
                 "datum.defaulted ? 'The levered funds fail: equity gone'"
@@ -605,11 +609,12 @@ def intervention_chart(
     ).properties(width=PLOT_WIDTH, height=34)
     chart = alt.vconcat(
         text,
-        panel("forced_sales_bn", "Forced sales ($bn)", "Forced sales"),
-        panel("yield_move_bp", "Total rise in yield (bp)", "The yield move"),
+        panel("forced_sales_bn", "Sales left to the market ($bn)", "Sales left to the market"),
+        panel("yield_move_bp", "Spread move against the position (bp)", "The spread move"),
         description=(
-            "Two line charts against the size of a central-bank intervention: the forced sales "
-            "of leveraged funds and the total rise in yield, for the leverage and initial shock "
+            "Two line charts against the size of a central-bank intervention: the leveraged "
+            "funds' sales left to the market after the purchases and the spread move against "
+            "their position, for the leverage and initial shock "
             "two sliders pick; a third slider picks the intervention, circled on both and "
             "described above them. Crosses mark sizes at which the funds fail."
         ),
