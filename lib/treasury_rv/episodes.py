@@ -908,7 +908,8 @@ def episodes_table() -> pd.DataFrame:
         ``intervention``, ``days_of_stress`` for sourced figures; for the model ``size``,
         ``leverage``, ``shock``, ``intervention``, ``model_forced_sales`` (never
         ``forced_sales``: the measured and the modelled sales are different rows),
-        ``yield_move_bp`` (the spread move against the position), ``forced_sales_with_intervention``,
+        ``yield_move_bp`` (the spread move against the position),
+        ``forced_sales_with_intervention``,
         ``yield_move_bp_with_intervention``, ``rounds_to_calm`` and ``defaulted``),
         ``value`` (float), ``unit``, ``basis`` (``"sourced"`` or ``"illustrative model"``),
         ``status`` (the figure's status; ``"model"`` for the model), ``source`` and
