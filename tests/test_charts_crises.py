@@ -269,3 +269,37 @@ def test_comparison_frame_bad_input():
         cc.comparison_frame(table.assign(status="primary"), {})
     with pytest.raises(ValueError, match="lacks the columns"):
         cc.comparison_frame(table.drop(columns="unit"), {"a": "A"})
+
+
+def test_timeline_chart_marks_the_dated_events():
+    import datetime as dt
+
+    from treasury_rv import episodes
+
+    y = pd.DataFrame(
+        {
+            "episode": "covid2020",
+            "date": [dt.date(2020, 3, 9), dt.date(2020, 3, 18)],
+            "series": "10-year close",
+            "value_pct": [0.54, 1.18],
+        }
+    )
+    p = pd.DataFrame(
+        {"episode": "covid2020", "scenario": "none", "step": [0, 1], "price": [100.0, 99.5]}
+    )
+    line = episodes.official_timeline("covid2020")
+    labels = {"covid2020": "March 2020"}
+    chart = cc.timeline_chart(y, p, episode="covid2020", labels=labels, source="s", events=line)
+    spec = chart.to_dict()
+    top = spec["vconcat"][0]
+    rules = [layer for layer in top["layer"] if layer["mark"]["type"] == "rule"]
+    assert len(rules) == 1
+    # Every event of the timeline is in the chart's data, on its date.
+    data = [d for d in spec["datasets"].values() if d and "event" in d[0]]
+    assert len(data) == 1 and len(data[0]) == len(line)
+    plain = cc.timeline_chart(y, p, episode="covid2020", labels=labels, source="s").to_dict()
+    assert "layer" not in plain["vconcat"][0]
+    with pytest.raises(ValueError, match="events"):
+        cc.timeline_chart(
+            y, p, episode="covid2020", labels=labels, source="s", events=line.assign(episode="x")
+        )

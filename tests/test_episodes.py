@@ -7,6 +7,7 @@ names. The model's tests check identities and directions, not its illustrative n
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -847,3 +848,47 @@ def test_ltcm_rescue_works_only_before_the_first_forced_sale():
     late = ep.episode_path("ltcm1998", intervention=cal["intervention_size"], delay=1)
     assert not on_time["defaulted"].iloc[-1] and on_time["forced_sale"].sum() == 0
     assert late["defaulted"].iloc[-1] and late["forced_sale"].sum() > 0
+
+
+# --------------------------------------------------------------------------------------------
+# The dated timelines
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_timeline_event_is_dated_and_cited():
+    line = ep.official_timeline()
+    assert list(line.columns) == ["episode", "date", "event", "status", "source", "reference"]
+    assert set(line["episode"]) == set(ep.MODELLED)
+    assert all(isinstance(d, dt.date) for d in line["date"])
+    assert set(line["status"]) <= set(ep.STATUSES)
+    assert (line["source"].str.len() > 10).all() and (line["event"].str.len() > 5).all()
+    assert not line.duplicated(["episode", "date"]).any()
+    # Every event lies within four months of its episode's dated stress.
+    for name, rows in line.groupby("episode"):
+        start = ep.figure(name, "stress_start")["date"]
+        assert all(abs((d - start).days) <= 120 for d in rows["date"])
+    # A cited key is one the bibliography holds.
+    bib = (Path(__file__).resolve().parents[1] / "book" / "references.bib").read_text()
+    keys = {k for refs in line["reference"] for k in refs.split(";") if k}
+    assert keys and all(f"{{{k}," in bib for k in keys)
+
+
+def test_timelines_hold_the_turning_points():
+    # The dates the episodes turn on: the 1998 rescue and the intermeeting cut (GAO 1999;
+    # Cleveland Fed 1998), the FOMC of 15 March 2020 (its minutes), the 9 April 2025 pause
+    # (Liang 2025).
+    line = ep.official_timeline()
+    dates = set(zip(line["episode"], line["date"], strict=True))
+    for point in (
+        ("ltcm1998", dt.date(1998, 9, 23)),
+        ("ltcm1998", dt.date(1998, 10, 15)),
+        ("covid2020", dt.date(2020, 3, 15)),
+        ("covid2020", dt.date(2020, 3, 23)),
+        ("tariff2025", dt.date(2025, 4, 9)),
+    ):
+        assert point in dates
+    # The timeline agrees with the dataset where both date an event.
+    assert ep.figure("tariff2025", "tariff_pause")["date"] == dt.date(2025, 4, 9)
+    assert ep.figure("ltcm1998", "stress_end")["date"] == dt.date(1998, 9, 23)
+    with pytest.raises(ValueError, match="name"):
+        ep.official_timeline("gilt2022")

@@ -55,6 +55,7 @@ __all__ = [
     "figure",
     "first_forced_sale",
     "intervention_grid",
+    "official_timeline",
     "price_impact_for_sales",
     "timeline",
 ]
@@ -317,6 +318,36 @@ def events(name: str) -> pd.DataFrame:
     rows = episode(name)
     rows = rows[rows["date"].notna()]
     return rows.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def official_timeline(name: str | None = None) -> pd.DataFrame:
+    """The dated turning points of an episode: official actions and the market events between.
+
+    From the shipped dataset ``timelines``: one row per event, each with its date, its status
+    (:data:`STATUSES`) and its source (and a bibliography key where the book cites one).
+
+    Parameters
+    ----------
+    name : str, optional
+        Episode identifier, one of :data:`MODELLED`; by default every episode's events.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``episode``, ``date`` (:class:`datetime.date`), ``event``, ``status``,
+        ``source`` and ``reference`` (``""`` where there is no bibliography key), sorted by
+        episode and date.
+
+    Examples
+    --------
+    >>> line = official_timeline("covid2020")
+    >>> [d.isoformat() for d in line["date"]][:3]
+    ['2020-03-03', '2020-03-12', '2020-03-15']
+    """
+    frame = shipped("timelines").fillna({"reference": ""})
+    if name is not None:
+        frame = frame[frame["episode"] == _episode_name(name, MODELLED)]
+    return frame.sort_values(["episode", "date"], kind="stable", ignore_index=True)
 
 
 def timeline(name: str) -> pd.DataFrame:

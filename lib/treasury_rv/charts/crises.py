@@ -104,6 +104,7 @@ def timeline_chart(
     labels: Mapping[str, str],
     source: str,
     step_title: str = "Round of forced selling (0 = before the shock)",
+    events: pd.DataFrame | None = None,
 ) -> alt.VConcatChart:
     """An episode's cited yields by date, and the model's price path, picked with a drop-down.
 
@@ -126,6 +127,10 @@ def timeline_chart(
         The source line under the chart (the yields' sources and the model's label).
     step_title : str, optional
         Title of the lower panel's horizontal axis.
+    events : pandas.DataFrame, optional
+        Dated events to mark on the upper panel as vertical rules, one row per event:
+        ``episode``, ``date`` (``datetime.date``) and ``event`` (what happened, shown on
+        hover), as :func:`treasury_rv.episodes.official_timeline` gives them.
 
     Returns
     -------
@@ -185,6 +190,25 @@ def timeline_chart(
         )
         .properties(width=PLOT_WIDTH, height=200, title="Cited yields")
     )
+    if events is not None:
+        marks = _frame(events, ["episode", "date", "event"], "events")
+        unknown = sorted(set(marks["episode"]) - set(names))
+        if unknown:
+            raise ValueError(f"labels has no entry for the events' episodes {unknown}")
+        marks["date"] = _iso(marks["date"], "events date")
+        rules = (
+            alt.Chart(marks)
+            .transform_filter(on)
+            .mark_rule(color=PALETTE[5], strokeDash=[3, 3], strokeWidth=1.5)
+            .encode(
+                x=alt.X("date:T", scale=alt.Scale(type="utc")),
+                tooltip=[
+                    alt.Tooltip("utcyearmonthdate(date):T", title="Date", format="%-d %b %Y"),
+                    alt.Tooltip("event:N", title="Event"),
+                ],
+            )
+        )
+        top = alt.layer(top, rules).properties(title="Cited yields, with the dated events")
     bottom = (
         alt.Chart(ps)
         .transform_filter(on)
