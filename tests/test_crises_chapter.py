@@ -129,3 +129,18 @@ def test_no_dataset_figure_is_typed_in_the_prose():
             if re.search(rf"(?<![\d.,]){re.escape(shown)}", text):
                 typed.append((name, row["key"], shown))
     assert not typed, f"dataset figures typed in the prose instead of glued: {typed}"
+
+
+@pytest.mark.notebooks
+def test_model_conclusions_printed_are_the_models(glued):
+    out = episodes.episode_outcomes().set_index(["episode", "scenario"])
+    helped = out.loc[("covid2020", "as it happened")]
+    assert glued["c_m_first"] == fmt.money(episodes.first_forced_sale("covid2020"), 0)
+    assert glued["c_m_used"] == fmt.money(helped["absorbed"], 0)
+    # The share of the 64bp rise (Vissing-Jorgensen 2021) that the model's spread move makes.
+    share = out.loc[("covid2020", "none"), "yield_move_bp"] / episodes.fact(
+        "covid2020", "yield_10y_rise"
+    )
+    assert glued["c_m_share"] == fmt.pct(share, 0)
+    late = episodes.episode_path("ltcm1998", intervention=3.6e9, delay=1)
+    assert glued["l_m_late_sales"] == fmt.money(late["forced_sale"].sum(), 0)
