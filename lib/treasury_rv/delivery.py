@@ -208,7 +208,8 @@ class SwitchOption:
     standard_error_32nds : float
         Monte Carlo standard error of ``value_32nds``.
     ctd : str
-        Label of today's CTD (lowest net basis at the quoted futures price).
+        Label of today's CTD: the lowest forward price per CF, the note the futures track
+        (at the no-option futures price, the note with the lowest net basis).
     ctd_net_basis_32nds : float
         Today's net basis of the CTD at the quoted futures price, 32nds.
     switch_probability : float
@@ -298,9 +299,10 @@ def switch_option_value(
 
     n = len(basket.bonds)
     _, _, forward0 = basket.prices(np.zeros((n, 1)))
-    net0 = 32 * (forward0[:, 0] - quoted * basket.cf)
-    ctd = int(np.argmin(net0))
-    ctd_net_basis = net0[ctd]
+    # Today's CTD is the note the futures track, the lowest forward price per CF: the note
+    # the scenarios converge to when yields do not move (so the option is worth nothing then).
+    ctd = int(np.argmin(forward0[:, 0] / basket.cf))
+    ctd_net_basis = 32 * (forward0[ctd, 0] - quoted * basket.cf[ctd])
 
     scale = math.sqrt(float(np.max(basket.period.days)) / DAYS_PER_YEAR)
     shocks = np.random.default_rng(seed).standard_normal((2, n_scenarios)) * scale
