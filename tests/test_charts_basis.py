@@ -276,3 +276,45 @@ def test_basis_sheet_formats_market_conventions(repo_grid):
     assert "\u2212" in text
     with pytest.raises(ValueError, match="table is missing"):
         bc.basis_sheet(table.drop(columns="cf"))
+
+
+# --------------------------------------------------------------------------------------------
+# The basket on a few dates
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def by_date():
+    from treasury_rv.futures import best_delivery_days
+
+    rows = []
+    for label, futures in (("2 Apr", FUTURES), ("9 Apr", FUTURES - 3.0)):
+        table = best_delivery_days(BASKET, PRICES, futures, "TYM25", SETTLE, 0.043)
+        table.insert(0, "date", label)
+        rows.append(table)
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_basis_by_date_chart_draws_every_note_and_rings_each_ctd(by_date):
+    spec = bc.basis_by_date_chart(by_date).to_dict()
+    assert embedded_rows(spec) == len(by_date) + 1  # the notes and the zero line
+    assert spec["description"]
+    rings = [layer for layer in spec["layer"] if layer.get("transform")]
+    assert len(rings) == 1 and rings[0]["mark"]["color"] == bc._VERMILION
+    dots = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    assert dots["encoding"]["color"]["scale"]["domain"] == ["2 Apr", "9 Apr"]
+    assert bc._VERMILION not in dots["encoding"]["color"]["scale"]["range"]
+
+
+def test_basis_by_date_chart_rejects_bad_frames(by_date):
+    with pytest.raises(TypeError, match="frame"):
+        bc.basis_by_date_chart(by_date.to_dict())
+    with pytest.raises(ValueError, match="missing columns"):
+        bc.basis_by_date_chart(by_date.drop(columns="ctd"))
+    two_ctds = by_date.assign(ctd=True)
+    with pytest.raises(ValueError, match="exactly one"):
+        bc.basis_by_date_chart(two_ctds)
+    one_day = by_date.loc[by_date["date"] == "2 Apr"]
+    many = pd.concat([one_day.assign(date=f"d{i}") for i in range(7)], ignore_index=True)
+    with pytest.raises(ValueError, match="dates"):
+        bc.basis_by_date_chart(many)

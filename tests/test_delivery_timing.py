@@ -8,15 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasury_rv.data import shipped
+from treasury_rv.delivery import ctd_grid, switch_option_value
 from treasury_rv.futures import (
     best_delivery_days,
+    carry,
     contract,
+    conversion_factor,
     deliverable_basket,
     delivery_day_grid,
     forward_price,
     implied_repo_rate,
     is_deliverable,
     net_basis,
+    no_option_price,
+    zero_carry_repo_rate,
 )
 
 D = dt.date
@@ -183,7 +188,8 @@ def test_timing_bad_input():
 def test_cheapest_is_the_lowest_net_basis_even_when_implied_repo_ranks_otherwise():
     # On the curve prices of 3 April 2025 the 4 1/2% Dec-2031 (positive carry, best delivered on
     # 30 June) costs least to deliver, while the 4 3/8% Jan-2032 (best on 2 June) has the higher
-    # implied repo to its own best day: an annual rate over 8 weeks against one over 4.
+    # implied repo to its own best day: an annual rate over 60 days (to 2 June) against one over
+    # 88 (to 30 June).
     from treasury_rv.curves import gsw_curve, price_on_curve
 
     curve = gsw_curve(D(2025, 4, 2))
@@ -199,3 +205,187 @@ def test_cheapest_is_the_lowest_net_basis_even_when_implied_repo_ranks_otherwise
     june2 = basket_table(BASKET, prices, 111.53125, "TYM25", SETTLE, D(2025, 6, 2), REPO)
     assert june2.loc[june2["ctd"], "bond"].iloc[0] == "T 4 1/2 12/31/31"
     assert june2["net_basis_32nds"].idxmin() == june2["implied_repo"].idxmax()
+
+
+# --------------------------------------------------------------------------------------------
+# The no-option price, the zero-carry repo rate and the last notice day
+# --------------------------------------------------------------------------------------------
+
+
+def test_no_option_price_zeroes_the_cheapest_net_basis():
+    f = no_option_price(BASKET, PRICES, TYM25, SETTLE, REPO)
+    best = best_delivery_days(BASKET, PRICES, f, TYM25, SETTLE, REPO)
+    # At that price the CTD's net basis to its best day is zero and every other note's is
+    # positive (identity: net basis = CF x (forward / CF - F)).
+    assert best["net_basis_32nds"].min() == pytest.approx(0.0, abs=1e-9)
+    assert (best["net_basis_32nds"] >= -1e-9).all()
+    by_hand = min(
+        forward_price(b, p, SETTLE, d, REPO) / conversion_factor(b.coupon, b.maturity, TYM25)
+        for b, p, d in zip(BASKET, PRICES, best["best_day"], strict=True)
+    )
+    assert f == pytest.approx(by_hand, abs=1e-12)
+
+
+def test_the_ctd_depends_on_the_futures_price():
+    # The basis chapter once named a CTD at a placeholder futures price. Net basis is
+    # forward - F x CF, so a higher F favours the notes with the larger factors: two notes
+    # can swap places as F moves, although their best delivery days do not change.
+    pair = [BASKET[0], BASKET[4]]  # 4 1/2% Dec-31 (CF 0.92), 1 7/8% Feb-32 (CF 0.78)
+    prices = [PRICES[0], PRICES[4]]
+    days = None
+    ctds = set()
+    for f in (100.0, 105.0, 110.0, 115.0, 120.0):
+        best = best_delivery_days(pair, prices, f, TYM25, SETTLE, REPO)
+        days = best["best_day"].tolist() if days is None else days
+        assert best["best_day"].tolist() == days
+        ctds.add(best.loc[best["ctd"], "bond"].item())
+    assert len(ctds) == 2
+
+
+def test_no_option_price_bad_input():
+    with pytest.raises(ValueError, match="settle"):
+        no_option_price(BASKET, PRICES, TYM25, D(2025, 6, 2), REPO)
+    with pytest.raises(ValueError, match="clean_prices"):
+        no_option_price(BASKET, PRICES[:3], TYM25, SETTLE, REPO)
+    with pytest.raises(ValueError, match="repo_rate"):
+        no_option_price(BASKET, PRICES, TYM25, SETTLE, 4.3)
+
+
+def test_zero_carry_repo_rate_by_hand():
+    # 4 1/8% of 31 March 2032 from 3 April to 2 June 2025, no coupon in between: coupon income
+    # = AI(2 June) - AI(3 April) = 2.0625 x 63/183 - 2.0625 x 3/183 (ACT/ACT half-years from
+    # 31 March to 30 September 2025, 183 days).
+    bond, price = BASKET[3], 100.32
+    income = 2.0625 * (63 - 3) / 183
+    full = price + 2.0625 * 3 / 183
+    expected = income * 360 / (full * 60)
+    r = zero_carry_repo_rate(bond, price, SETTLE, D(2025, 6, 2))
+    assert r == pytest.approx(expected, rel=1e-12)
+    assert carry(bond, price, SETTLE, D(2025, 6, 2), r) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_zero_carry_repo_rate_sets_the_best_day():
+    # Carry to the last delivery day changes sign at the zero-carry rate, and the best day of a
+    # note flips from the last delivery day to the first (the timing option).
+    ctd, price = BASKET[0], PRICES[0]  # coupon paid on the last delivery day, 30 June
+    r = zero_carry_repo_rate(ctd, price, SETTLE, TYM25.last_delivery_day)
+    assert carry(ctd, price, SETTLE, TYM25.last_delivery_day, r) == pytest.approx(0, abs=1e-12)
+    below = best_delivery_days([ctd], [price], F, TYM25, SETTLE, r - 1e-4)
+    above = best_delivery_days([ctd], [price], F, TYM25, SETTLE, r + 1e-4)
+    assert below["best_day"].item() == TYM25.last_delivery_day
+    assert above["best_day"].item() == TYM25.first_delivery_day
+
+
+def test_zero_carry_repo_rate_bad_input():
+    with pytest.raises(ValueError, match="clean_price"):
+        zero_carry_repo_rate(BASKET[0], -1.0, SETTLE, D(2025, 6, 30))
+    with pytest.raises(ValueError, match="delivery"):
+        zero_carry_repo_rate(BASKET[0], 100.0, SETTLE, SETTLE)
+
+
+def test_last_notice_day_is_day_two_of_the_last_cycle():
+    # CME Clearing Advisory 08-100: day 1 intention, day 2 notice (the short selects the
+    # instruments it will deliver), day 3 delivery.
+    assert TYM25.last_notice_day == D(2025, 6, 27)  # Friday before Monday 30 June
+    assert (TYM25.last_notice_day - TYM25.last_trading_day).days == 9
+    events = dict(zip(TYM25.calendar()["event"], TYM25.calendar()["date"], strict=True))
+    assert events["Last intention day"] < events["Last notice day"] < events["Last delivery day"]
+    assert contract("TUM25").last_notice_day == D(2025, 7, 2)  # delivers on Thu 3 July
+
+
+# --------------------------------------------------------------------------------------------
+# Each note to its own delivery day in the switch models
+# --------------------------------------------------------------------------------------------
+
+
+def test_ctd_grid_with_each_note_to_its_own_day():
+    pair = [BASKET[0], BASKET[4]]
+    yields = [0.0406, 0.0410]
+    days = [TYM25.last_delivery_day, TYM25.first_delivery_day]
+    grid = ctd_grid(pair, yields, None, TYM25, SETTLE, days, REPO, [0.0])
+    prices = grid["price"].tolist()
+    # At zero shift the model price is the no-option price with those delivery days, and the
+    # net basis of each note is the one to its own day.
+    assert grid["futures_price"].iloc[0] == pytest.approx(
+        min(
+            forward_price(b, p, SETTLE, d, REPO) / conversion_factor(b.coupon, b.maturity, TYM25)
+            for b, p, d in zip(pair, prices, days, strict=True)
+        ),
+        abs=1e-12,
+    )
+    for (_, row), b, d in zip(grid.iterrows(), pair, days, strict=True):
+        nb = net_basis(
+            b, row["price"], row["futures_price"],
+            conversion_factor(b.coupon, b.maturity, TYM25), SETTLE, d, REPO,
+        )  # fmt: skip
+        assert row["net_basis_32nds"] == pytest.approx(32 * nb, abs=1e-9)
+    assert grid["is_ctd"].sum() == 1
+    assert grid.loc[grid["is_ctd"], "net_basis_32nds"].item() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_switch_option_with_each_note_to_its_own_day():
+    pair = [BASKET[0], BASKET[4]]
+    yields = [0.0406, 0.0410]
+    days = [TYM25.last_delivery_day, TYM25.first_delivery_day]
+    one_day = switch_option_value(pair, yields, F, TYM25, SETTLE, days[0], REPO, vol_bp=0.0)
+    per_note = switch_option_value(pair, yields, F, TYM25, SETTLE, days, REPO, vol_bp=0.0)
+    # With no volatility nothing switches, so the option is worth nothing either way.
+    assert one_day.value_32nds == per_note.value_32nds == 0.0
+    # Carrying the negative-carry note to 30 June instead of 2 June overstates its net basis
+    # by its carry over the month.
+    grid_one = ctd_grid(pair, yields, F, TYM25, SETTLE, days[0], REPO, [0.0])
+    grid_own = ctd_grid(pair, yields, F, TYM25, SETTLE, days, REPO, [0.0])
+    assert grid_one["net_basis_32nds"].iloc[1] > grid_own["net_basis_32nds"].iloc[1]
+    with pytest.raises(ValueError, match="delivery"):
+        ctd_grid(pair, yields, F, TYM25, SETTLE, days[:1], REPO, [0.0])
+
+
+# --------------------------------------------------------------------------------------------
+# The position through Liberation Day, on the Fed's fitted curves
+# --------------------------------------------------------------------------------------------
+
+
+def test_basis_position_through_liberation_day():
+    from treasury_rv.bonds import modified_duration, yield_to_maturity
+    from treasury_rv.curves import gsw_curve, price_on_curve
+    from treasury_rv.futures import basis_position_path
+
+    days = [
+        (D(2025, 4, 2), SETTLE),
+        (D(2025, 4, 4), D(2025, 4, 7)),
+        (D(2025, 4, 9), D(2025, 4, 10)),
+    ]
+    curves = {c: gsw_curve(c) for c, _ in days + [(D(2025, 4, 11), None)]}
+    # NY Fed (Perli, 9 May 2025): by 11 April longer-term yields were about 30bp above their
+    # 2 April level. The fitted 10-year par yield agrees to within 15bp.
+    rise = curves[D(2025, 4, 11)].par_yield(10.0) - curves[D(2025, 4, 2)].par_yield(10.0)
+    assert 0.0015 < rise < 0.0045
+
+    f0 = None
+    ctds, futures, ctd_prices, durations = [], [], [], []
+    for c, s in days:
+        prices = np.round(256 * np.array([price_on_curve(b, s, curves[c]) for b in BASKET])) / 256
+        f = no_option_price(BASKET, prices, TYM25, s, REPO)
+        f0 = f if f0 is None else f0
+        best = best_delivery_days(BASKET, prices, f, TYM25, s, REPO)
+        ctd = BASKET[int(np.flatnonzero(best["ctd"])[0])]
+        ctds.append(ctd)
+        futures.append(f)
+        ctd_prices.append(prices[0])
+        i = BASKET.index(ctd)
+        durations.append(modified_duration(ctd, s, yield_to_maturity(ctd, s, prices[i])))
+    # The duration rule: yields rose from 4 to 9 April, and the CTD on 9 April is a note of
+    # at least the duration of the 4 April CTD.
+    assert durations[2] >= durations[1]
+
+    settles = [s for _, s in days]
+    path = basis_position_path(
+        settles, ctd_prices, futures, bond=BASKET[0], contract=TYM25, face=100e6,
+        repo_rate=REPO, haircut=0.0, initial_margin=2_000.0, equity=2e6,
+    )  # fmt: skip
+    contracts = round(100e6 * conversion_factor(BASKET[0].coupon, BASKET[0].maturity, TYM25) / 1e5)
+    # Identities: variation margin is contracts x $1,000 a point of the futures' daily move, and
+    # the bond leg marks the face times the change in clean price.
+    assert np.allclose(path["variation_margin"].iloc[1:], -contracts * 1_000 * np.diff(futures))
+    assert np.allclose(path["bond_pnl"], 1e6 * (np.array(ctd_prices) - ctd_prices[0]))
+    assert np.allclose(path["basis_pnl"], path["bond_pnl"] + path["futures_pnl"])

@@ -186,6 +186,59 @@ def test_conversion_factor_rounding_families():
     assert conversion_factor(0.06, D(2027, 12, 1), "TUM25", rounded=False) == pytest.approx(1.0)
 
 
+def _cf_by_formula(coupon, n, z, v):
+    """CME's formula written out from its steps (CME, "Calculating U.S. Treasury Futures
+    Conversion Factors"), for a given n, z and v."""
+    c = 1.03 ** (-2 * n) if z < 7 else 1.03 ** (-(2 * n + 1))
+    d = coupon / 0.06 * (1 - c)
+    return 1.03 ** (-v / 6) * (coupon / 2 + c + d) - coupon / 2 * (6 - v) / 6
+
+
+def test_conversion_factor_of_a_note_six_years_eight_months_out():
+    # The 1 7/8% of 15 Feb 2032 into TYM25: 6y8m from 1 June 2025. TY rounds z = 8 down to 6
+    # (v = 6); the whole-month rule of TU/Z3N/FV gives v = z - 6 = 2 at the true 6y8m; a note
+    # priced at 6y9m gets v = 3. Independent recomputation (review of the basis chapter, Dec
+    # 2026): 0.7807, 0.7760 and 0.7738.
+    feb32 = D(2032, 2, 15)
+    assert conversion_factor(0.01875, feb32, "TYM25") == 0.7807
+    assert conversion_factor(0.01875, feb32, "FVM25") == 0.7760
+    assert conversion_factor(0.01875, D(2032, 3, 15), "TYM25") == 0.7738
+    assert round(_cf_by_formula(0.01875, 6, 8, 2), 4) == 0.7760
+    assert round(_cf_by_formula(0.01875, 6, 9, 3), 4) == 0.7738
+
+
+def test_conversion_factor_quarter_boundary():
+    # TY rounds the months to maturity down to a quarter: the 4 1/8% note of 29 Feb 2032
+    # (6y8m) is priced as 6y6m, the 4 1/8% of 31 Mar 2032 (6y9m) exactly at 6y9m, and those of
+    # 30 Apr and 31 May 2032 (6y10m, 6y11m) also as 6y9m. Below a 6% coupon a shorter priced
+    # term gives a higher factor: the March note, a month longer than February's, is priced a
+    # full quarter longer.
+    cf = {m: conversion_factor(0.04125, m, "TYM25", rounded=False) for m in (
+        D(2031, 12, 1), D(2032, 2, 29), D(2032, 3, 1), D(2032, 3, 31), D(2032, 5, 31))}  # fmt: skip
+    assert cf[D(2032, 2, 29)] == cf[D(2031, 12, 1)]  # both 6y6m after rounding
+    assert cf[D(2032, 3, 31)] == cf[D(2032, 3, 1)] == cf[D(2032, 5, 31)]  # all 6y9m
+    assert cf[D(2032, 2, 29)] > cf[D(2032, 3, 31)]
+    whole_month = conversion_factor(0.04125, D(2032, 5, 31), "FVM25", rounded=False)  # 6y11m
+    assert cf[D(2032, 5, 31)] > whole_month  # rounding down raises a sub-6% factor
+    # Published factors of the two 7-year notes (review of the basis chapter: 0.9003, 0.8971).
+    assert conversion_factor(0.04125, D(2032, 2, 29), "TYM25") == 0.9003
+    assert conversion_factor(0.04125, D(2032, 3, 31), "TYM25") == 0.8971
+
+
+def test_four_notes_leave_the_basket_at_the_september_roll():
+    # CBOT Rule 19101.A from the September 2023 contract month: at least 6y6m to run from the
+    # first day of the delivery month. From 1 September 2025 the cut-off is 1 March 2032, so
+    # the 7-year notes of Dec-31, Jan-32 and Feb-32 and the 1 7/8% ten-year of 15 Feb 2032 leave
+    # the basket, and the March-2032 7-year note stays.
+    june = deliverable_basket("TYM25")
+    leaving = [b.name for b in june if not is_deliverable(b, "TYU25")]
+    assert leaving == [
+        "T 4 1/2 12/31/31", "T 4 3/8 01/31/32", "T 4 1/8 02/29/32", "T 1 7/8 02/15/32"
+    ]  # fmt: skip
+    assert all(b.maturity < D(2032, 3, 1) for b in june if b.name in leaving)
+    assert all(b.maturity >= D(2032, 3, 1) for b in june if b.name not in leaving)
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     coupon=st.floats(0.0, 0.15),

@@ -8,7 +8,10 @@ others in proportion to their remaining term). Prices are repriced at settlement
 delivery at the repo rate. The futures price follows the cheapest delivery: the no-option
 futures price is ``min_i forward_i / CF_i``, so that the CTD's net basis is zero; a quoted
 ``futures_price`` adds today's gap between it and that model price, held fixed across
-scenarios. The CTD is the bond with the highest implied repo. On a flat curve, with yields
+scenarios. The CTD is the bond with the lowest net basis (the delivery that costs least: every
+contract takes the same face of whichever bond is delivered). Each bond can be carried to its
+own delivery day (its best day, from :func:`treasury_rv.futures.best_delivery_days`), so that
+a negative-carry bond is not charged carry it would never pay. On a flat curve, with yields
 below the 6% notional coupon the shortest-duration bonds are cheapest; above it, the longest.
 
 **Switch option** (:func:`switch_option_value`). Yields move by the time of delivery by a
@@ -66,7 +69,12 @@ class _Scenarios:
         self.yields = _per_bond(yields, "yields", n, check_rate)
         self.repo = _per_bond(repo_rate, "repo_rate", n, check_rate)
         self.settle = as_date(settle, "settle")
-        self.period = _stack([_period(b, self.settle, delivery) for b in self.bonds], (-1, 1))
+        if isinstance(delivery, (dt.date, str)):
+            delivery = [delivery] * n
+        elif not hasattr(delivery, "__len__") or len(delivery) != n:
+            raise ValueError(f"delivery must be a date or one date per bond ({n})")
+        periods = [_period(b, self.settle, d) for b, d in zip(self.bonds, delivery, strict=True)]
+        self.period = _stack(periods, (-1, 1))
         years = np.array([(b.maturity - self.settle).days / DAYS_PER_YEAR for b in self.bonds])
         spread = years.max() - years.min()
         mid = (years.max() + years.min()) / 2
@@ -123,8 +131,9 @@ def ctd_grid(
         Contract code such as ``"TYM25"``.
     settle : datetime.date
         Settlement date.
-    delivery : datetime.date
-        Delivery date, after ``settle``.
+    delivery : datetime.date or sequence of datetime.date
+        Delivery date, after ``settle``, or one per bond (each bond's best delivery day, as
+        :func:`treasury_rv.futures.best_delivery_days` gives it).
     repo_rate : float or sequence of float
         Term repo rate to delivery, decimal, ACT/360 (one, or one per bond).
     shifts_bp : sequence of float
@@ -139,7 +148,7 @@ def ctd_grid(
         One row per twist, shift and bond (in that order). Columns: ``shift_bp``,
         ``twist_bp``, ``bond`` (label), ``yield`` (decimal), ``price`` (clean, per 100),
         ``futures_price`` (model, per 100), ``net_basis_32nds``, ``implied_repo`` (decimal),
-        ``is_ctd`` (bool; highest implied repo in the scenario).
+        ``is_ctd`` (bool; lowest net basis in the scenario).
 
     Examples
     --------
@@ -170,8 +179,9 @@ def ctd_grid(
         raise ValueError("futures_price is too far below the model price for these scenarios")
     invoice_clean = futures[None, :] * basket.cf[:, None]
     irr = _implied_repo(full, invoice_clean, basket.period)
+    net = 32 * (forward - invoice_clean)
     n, m = clean.shape
-    ctd = np.arange(n)[:, None] == irr.argmax(axis=0)
+    ctd = np.arange(n)[:, None] == net.argmin(axis=0)
     return pd.DataFrame(
         {
             "shift_bp": np.repeat(shift_col, n),
@@ -180,7 +190,7 @@ def ctd_grid(
             "yield": (basket.yields[:, None] + moves / 1e4).T.ravel(),
             "price": clean.T.ravel(),
             "futures_price": np.repeat(futures, n),
-            "net_basis_32nds": (32 * (forward - invoice_clean)).T.ravel(),
+            "net_basis_32nds": net.T.ravel(),
             "implied_repo": irr.T.ravel(),
             "is_ctd": ctd.T.ravel(),
         }
@@ -198,7 +208,8 @@ class SwitchOption:
     standard_error_32nds : float
         Monte Carlo standard error of ``value_32nds``.
     ctd : str
-        Label of today's CTD (highest implied repo at the quoted futures price).
+        Label of today's CTD: the lowest forward price per CF, the note the futures track
+        (at the no-option futures price, the note with the lowest net basis).
     ctd_net_basis_32nds : float
         Today's net basis of the CTD at the quoted futures price, 32nds.
     switch_probability : float
@@ -249,8 +260,9 @@ def switch_option_value(
         Contract code such as ``"TYM25"``.
     settle : datetime.date
         Settlement date.
-    delivery : datetime.date
-        Delivery date, after ``settle``.
+    delivery : datetime.date or sequence of datetime.date
+        Delivery date, after ``settle``, or one per bond; yields move over the time to the
+        latest of them.
     repo_rate : float or sequence of float
         Term repo rate to delivery, decimal, ACT/360.
     vol_bp : float
@@ -286,12 +298,13 @@ def switch_option_value(
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
 
     n = len(basket.bonds)
-    _, full0, forward0 = basket.prices(np.zeros((n, 1)))
-    irr0 = _implied_repo(full0, quoted * basket.cf[:, None], basket.period)[:, 0]
-    ctd = int(np.argmax(irr0))
+    _, _, forward0 = basket.prices(np.zeros((n, 1)))
+    # Today's CTD is the note the futures track, the lowest forward price per CF: the note
+    # the scenarios converge to when yields do not move (so the option is worth nothing then).
+    ctd = int(np.argmin(forward0[:, 0] / basket.cf))
     ctd_net_basis = 32 * (forward0[ctd, 0] - quoted * basket.cf[ctd])
 
-    scale = math.sqrt(basket.period.days / DAYS_PER_YEAR)
+    scale = math.sqrt(float(np.max(basket.period.days)) / DAYS_PER_YEAR)
     shocks = np.random.default_rng(seed).standard_normal((2, n_scenarios)) * scale
     moves = vol * shocks[0][None, :] + twist_vol * basket.twist_weight[:, None] * shocks[1]
     _, _, forward = basket.prices(moves)

@@ -85,6 +85,8 @@ __all__ = [
     "invoice_price",
     "is_deliverable",
     "net_basis",
+    "no_option_price",
+    "zero_carry_repo_rate",
 ]
 
 #: Notional coupon of every CBOT Treasury contract (decimal): the yield the conversion factor
@@ -367,6 +369,21 @@ class FuturesContract:
             days.append(add_business_days(days[-1], 1))
         return days
 
+    @property
+    def last_notice_day(self) -> dt.date:
+        """Day 2 of the last delivery cycle: the last day the short selects the bonds to deliver.
+
+        CME Clearing Advisory 08-100: on notice day "Shorts must select the instruments they
+        will deliver and confirm their invoices by 2:00 p.m."; so the end-of-month option (the
+        choice of bond after the last trading day) runs to this day.
+
+        Examples
+        --------
+        >>> contract("TYM25").last_notice_day
+        datetime.date(2025, 6, 27)
+        """
+        return add_business_days(self.last_delivery_day, -1)
+
     def calendar(self) -> pd.DataFrame:
         """The contract's delivery calendar as a table of events and dates.
 
@@ -381,6 +398,7 @@ class FuturesContract:
             ("First delivery day", self.first_delivery_day),
             ("Last trading day", self.last_trading_day),
             ("Last intention day", self.last_intention_day),
+            ("Last notice day", self.last_notice_day),
             ("Last delivery day", self.last_delivery_day),
         ]
         return pd.DataFrame(events, columns=["event", "date"])
@@ -705,7 +723,7 @@ class _Period:
     ai_delivery: float | np.ndarray
     coupons: float | np.ndarray  # coupons paid after settle, up to and including delivery
     coupon_days: float | np.ndarray  # sum of those coupons x days from payment to delivery
-    days: int
+    days: int | np.ndarray
 
 
 def _coupons_between(maturity: dt.date, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -741,13 +759,12 @@ def _period(bond: Treasury, settle: object, delivery: object) -> _Period:
 
 
 def _stack(periods: list[_Period], shape: tuple[int, ...] = (-1,)) -> _Period:
-    """One :class:`_Period` with array fields for a basket sharing settle and delivery."""
+    """One :class:`_Period` with array fields for a basket sharing settle (and its days)."""
     return _Period(
         *(
             np.array([getattr(q, field) for q in periods]).reshape(shape)
-            for field in ("ai_settle", "ai_delivery", "coupons", "coupon_days")
+            for field in ("ai_settle", "ai_delivery", "coupons", "coupon_days", "days")
         ),
-        days=periods[0].days,
     )
 
 
@@ -926,6 +943,53 @@ def carry(
     r = check_rate(repo_rate, "repo_rate")
     period = _period(bond, settle, delivery)
     return _out(p - _forward(p + period.ai_settle, period, r))
+
+
+def zero_carry_repo_rate(
+    bond: Treasury,
+    clean_price: float,
+    settle: dt.date,
+    delivery: dt.date,
+) -> float:
+    """Term repo rate at which a repo-financed bond's carry to delivery is zero.
+
+    Carry is affine in the repo rate (module notes), so the break-even rate is exact:
+    r = (AI_delivery - AI_settle + coupons) x 360 / ((P + AI_settle) x days - coupon-days),
+    the coupon income over the money borrowed. Above it the bond's carry is negative and, in
+    :func:`best_delivery_days`, it is best delivered on the first delivery day; below it, on
+    the last.
+
+    Parameters
+    ----------
+    bond : Treasury
+        The bond.
+    clean_price : float
+        Clean price at settlement, per 100.
+    settle : datetime.date
+        Settlement date.
+    delivery : datetime.date
+        Delivery date, after ``settle``.
+
+    Returns
+    -------
+    float
+        Repo rate, decimal, ACT/360.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> bond = Treasury(0.0425, dt.date(2032, 2, 15))
+    >>> r = zero_carry_repo_rate(bond, 99.5, dt.date(2025, 3, 3), dt.date(2025, 6, 30))
+    >>> round(r, 5), abs(carry(bond, 99.5, dt.date(2025, 3, 3), dt.date(2025, 6, 30), r)) < 1e-12
+    (0.0424, True)
+    """
+    bond = _check_bond(bond)
+    p = float(check_positive(clean_price, "clean_price"))
+    period = _period(bond, settle, delivery)
+    full = p + period.ai_settle
+    income = period.ai_delivery - period.ai_settle + period.coupons
+    return float(income * 360 / (full * period.days - period.coupon_days))
 
 
 def _basis_inputs(bond, clean_price, futures_price, conversion_factor, settle, delivery):
@@ -1213,6 +1277,61 @@ def delivery_day_grid(
         table.insert(0, "delivery", day)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+def no_option_price(
+    bonds,
+    clean_prices,
+    contract: str | FuturesContract,
+    settle: dt.date,
+    repo_rate,
+) -> float:
+    """Futures price at which the cheapest bond, delivered on its best day, has zero net basis.
+
+    ``min_i min_t P_fwd,i(t) / CF_i`` over the bonds ``i`` and the delivery days ``t``: the
+    price of the futures without its delivery options. The bond that attains it is the
+    cheapest to deliver at that price; a bond's best day (the earliest or latest delivery day,
+    by the sign of its carry) does not depend on the futures price, but which bond is cheapest
+    does, so a CTD is named at the futures price the text uses.
+
+    Parameters
+    ----------
+    bonds, clean_prices, contract, settle, repo_rate
+        As in :func:`delivery_day_grid`.
+
+    Returns
+    -------
+    float
+        Futures price, points per 100.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> basket = [deliverable_basket("TYM25")[i] for i in (0, 6)]  # 4 1/2% Dec-31, 1 7/8% Feb-32
+    >>> f = no_option_price(basket, [102.59, 86.95], "TYM25", dt.date(2025, 4, 3), 0.043)
+    >>> b = best_delivery_days(basket, [102.59, 86.95], f, "TYM25", dt.date(2025, 4, 3), 0.043)
+    >>> b.loc[b["ctd"], "bond"].item(), bool(abs(b["net_basis_32nds"].min()) < 1e-9)
+    ('T 4 1/2 12/31/31', True)
+    """
+    fut = _parse(contract)
+    settle = as_date(settle, "settle")
+    if settle >= fut.first_delivery_day:
+        raise ValueError(
+            f"settle {settle} must be before the first delivery day {fut.first_delivery_day} "
+            f"of {fut.code}"
+        )
+    bonds, _, cfs = _basket(bonds, fut)
+    n = len(bonds)
+    prices = _per_bond(clean_prices, "clean_prices", n, check_positive)
+    repo = _per_bond(repo_rate, "repo_rate", n, check_rate)
+    days = fut.delivery_days()
+    forward = np.array(
+        [
+            [_forward(p + q.ai_settle, q, r) for q in (_period(b, settle, d) for d in days)]
+            for b, p, r in zip(bonds, prices, repo, strict=True)
+        ]
+    )
+    return float((forward.min(axis=1) / cfs).min())
 
 
 def best_delivery_days(

@@ -28,6 +28,7 @@ __all__ = [
     "basis_sheet",
     "basket_chart",
     "basket_repo_grid",
+    "basis_by_date_chart",
     "ctd_switch_chart",
     "stress_chart",
     "stress_grid",
@@ -685,6 +686,86 @@ _STRESS_DESCRIPTION = (
     "Line chart of the levered basis position's equity and margin requirement in US dollar "
     "millions over business days, with triangles on days of a margin call; sliders set the "
     "cheapening of cash against futures and the futures margin after the shock."
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The basket on a few dates
+# --------------------------------------------------------------------------------------------
+
+
+def basis_by_date_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Net basis of each note of a basket on a few dates, with each date's CTD ringed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per date and note, with columns ``date`` (a label, e.g. ``"2 Apr"``; dates are
+        drawn in the order they first appear), ``bond`` (label; notes in the order they first
+        appear), ``net_basis_32nds`` and ``ctd`` (bool, one True per date).
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"date": ["2 Apr", "2 Apr", "9 Apr", "9 Apr"],
+    ...                   "bond": ["A", "B", "A", "B"], "net_basis_32nds": [-1.4, 0.3, 0.2, -1.1],
+    ...                   "ctd": [True, False, False, True]})
+    >>> chart = basis_by_date_chart(f)
+    """
+    frame = chart_frame(frame, ("date", "bond", "net_basis_32nds", "ctd"), "frame")
+    ctd = frame["ctd"].to_numpy(dtype=bool)
+    per_date = pd.Series(ctd).groupby(frame["date"].to_numpy()).sum()
+    if not (per_date == 1).all():
+        raise ValueError("frame['ctd'] must mark exactly one note on each date")
+    dates = list(dict.fromkeys(frame["date"]))
+    bonds = list(dict.fromkeys(frame["bond"]))
+    if len(dates) > len(PALETTE) - 1:
+        raise ValueError(f"frame has {len(dates)} dates; at most {len(PALETTE) - 1} can be drawn")
+    data = pd.DataFrame(
+        {
+            "date": frame["date"].to_numpy(),
+            "bond": frame["bond"].to_numpy(),
+            "net_basis_32nds": frame["net_basis_32nds"].to_numpy(dtype=float),
+            "ctd": ctd,
+        }
+    )
+    colours = [c for c in PALETTE if c != _VERMILION][: len(dates)]
+    y = alt.Y("bond:N", title=None, sort=bonds)
+    x = alt.X("net_basis_32nds:Q", title="Net basis (32nds)")
+    base = alt.Chart(data)
+    dots = base.mark_point(filled=True, size=60).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "date:N",
+            title="Curve of",
+            sort=dates,
+            scale=alt.Scale(domain=dates, range=colours),
+            legend=_STACKED,
+        ),
+        tooltip=[
+            alt.Tooltip("date:N", title="Curve of"),
+            alt.Tooltip("bond:N", title="Note"),
+            alt.Tooltip("net_basis_32nds:Q", title="Net basis (32nds)", format=".2f"),
+        ],
+    )
+    rings = (
+        base.transform_filter(alt.datum.ctd)
+        .mark_point(size=220, strokeWidth=2, color=_VERMILION)
+        .encode(x=x, y=y)
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(opacity=0.4).encode(x="x:Q")
+    return alt.layer(zero, dots, rings, description=_BY_DATE_DESCRIPTION).properties(
+        width=PLOT_WIDTH, height=ROW_HEIGHT * len(bonds)
+    )
+
+
+_BY_DATE_DESCRIPTION = (
+    "Dot chart of each deliverable note's net basis in 32nds on a few curve dates, one colour "
+    "a date; a vermilion ring marks the cheapest to deliver on each date."
 )
 
 
