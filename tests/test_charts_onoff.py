@@ -106,6 +106,15 @@ def test_residual_grid_matches_rich_cheap_and_chart_selects_dates():
         oc.residual_chart(grid, date=D(2025, 4, 9))
 
 
+def test_residual_grid_carries_the_seeded_pricing_error():
+    grid = oc.residual_grid([DAY], points=5, pricing_error_bp=1.0, seed=11)
+    bonds = grid.loc[grid["row"] == "bond"]
+    expected = rich_cheap(DAY, pricing_error_bp=1.0, seed=11).bonds
+    np.testing.assert_allclose(bonds["residual_bp"], expected["residual_bp"])
+    clean = oc.residual_grid([DAY], points=5)
+    assert not np.allclose(bonds["residual_bp"], clean.loc[clean["row"] == "bond", "residual_bp"])
+
+
 def test_residual_grid_bad_input():
     with pytest.raises(ValueError, match="points"):
         oc.residual_grid([DAY], points=1)

@@ -306,7 +306,12 @@ _TIMELINE_DESCRIPTION = (
 
 
 def residual_grid(
-    dates: Sequence[dt.date], *, model: LiquidityPremium | None = None, points: int = 59
+    dates: Sequence[dt.date],
+    *,
+    model: LiquidityPremium | None = None,
+    points: int = 59,
+    pricing_error_bp: float = 0.0,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Refitted curves and residuals on several of the Fed's dates, for :func:`residual_chart`.
 
@@ -322,6 +327,11 @@ def residual_grid(
         The premium model for the pair; default ``LiquidityPremium()``.
     points : int, default 59
         Points on each curve, 2 to 300.
+    pricing_error_bp : float, default 0.0
+        Standard deviation of the seeded error in each issue's yield, basis points
+        (:func:`treasury_rv.onoff.rich_cheap`).
+    seed : int, default 0
+        Seed of the error's draws, the same on every date.
 
     Returns
     -------
@@ -344,7 +354,7 @@ def residual_grid(
     frames = []
     years = np.linspace(1, 30, points)
     for d in dates:
-        out = rich_cheap(d, model=model)
+        out = rich_cheap(d, model=model, pricing_error_bp=pricing_error_bp, seed=seed)
         bonds = out.bonds.assign(date=d.isoformat(), row="bond")
         curve = pd.DataFrame(
             {
