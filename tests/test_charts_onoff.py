@@ -106,6 +106,19 @@ def test_residual_grid_matches_rich_cheap_and_chart_selects_dates():
         oc.residual_chart(grid, date=D(2025, 4, 9))
 
 
+def test_residual_grid_carries_the_seeded_pricing_error():
+    grid = oc.residual_grid([DAY], points=5, pricing_error_bp=1.0, seed=11)
+    bonds = grid.loc[grid["row"] == "bond"]
+    out = rich_cheap(DAY, pricing_error_bp=1.0, seed=11)
+    np.testing.assert_allclose(bonds["residual_bp"], out.bonds["residual_bp"])
+    np.testing.assert_allclose(grid["dispersion_bp"], out.dispersion_bp)
+    # The band on the residual panel spans minus to plus the dispersion.
+    spec = oc.residual_chart(grid, date=DAY).to_dict()
+    assert "-datum.dispersion_bp" in str(spec) and "y2" in str(spec)
+    clean = oc.residual_grid([DAY], points=5)
+    assert not np.allclose(bonds["residual_bp"], clean.loc[clean["row"] == "bond", "residual_bp"])
+
+
 def test_residual_grid_bad_input():
     with pytest.raises(ValueError, match="points"):
         oc.residual_grid([DAY], points=1)

@@ -21,8 +21,11 @@ from treasury_rv.onoff import (
     LiquidityPremium,
     benchmark_gap_bp,
     breakeven_convergence_bp,
+    fails_charge,
+    fails_charge_rate,
     hedge_face,
     illustrative_cycle,
+    max_specialness_bp,
     real_pair,
     rich_cheap,
     trade_pnl,
@@ -492,3 +495,106 @@ def test_benchmark_gap_reads_the_published_closes():
 def test_benchmark_gap_bad_input(date, tenor, match):
     with pytest.raises(ValueError, match=match):
         benchmark_gap_bp(date, tenor)
+
+
+# --------------------------------------------------------------------------------------------
+# The fit with a pricing error: residual dispersion
+# --------------------------------------------------------------------------------------------
+
+
+def test_noisy_fit_residual_dispersion_is_the_pricing_error():
+    # Each yield gets an independent N(0, sigma) error; a six-parameter fit to about 116 bonds
+    # absorbs little of it, so the set's residual RMS is close to sigma (sampling error ~7%).
+    clean = rich_cheap(D(2025, 4, 2))
+    assert clean.dispersion_bp < 0.01
+    noisy = rich_cheap(D(2025, 4, 2), pricing_error_bp=1.0, seed=7)
+    table = noisy.bonds
+    off_set = table.loc[table["kind"] == "off-the-run set"]
+    draws = off_set["pricing_error_bp"].to_numpy()
+    assert noisy.dispersion_bp == pytest.approx(np.sqrt(np.mean(off_set["residual_bp"] ** 2)))
+    assert 0.75 < noisy.dispersion_bp < 1.25
+    # The fit removes at most its six parameters' worth of the draws' variance.
+    assert noisy.dispersion_bp <= np.sqrt(np.mean(draws**2)) + 1e-9
+    # Residuals follow the draws: the set's residuals are the errors less a smooth fit error.
+    assert np.corrcoef(draws, off_set["residual_bp"])[0, 1] > 0.95
+    # The pair's residual is its own draw less its premium, up to the fit's error there.
+    pair = table.loc[table["kind"] != "off-the-run set"]
+    expected = pair["pricing_error_bp"] - pair["premium_bp"]
+    assert np.abs(pair["residual_bp"] - expected).max() < 0.5
+
+
+def test_noisy_fit_is_seeded_and_scales_with_the_error():
+    a = rich_cheap(D(2025, 4, 2), pricing_error_bp=1.0, seed=3)
+    b = rich_cheap(D(2025, 4, 2), pricing_error_bp=1.0, seed=3)
+    c = rich_cheap(D(2025, 4, 2), pricing_error_bp=1.0, seed=4)
+    assert a.bonds["residual_bp"].equals(b.bonds["residual_bp"])
+    assert not np.allclose(a.bonds["pricing_error_bp"], c.bonds["pricing_error_bp"])
+    # The same draws at twice the size: the fit is close to linear in small yield errors.
+    double = rich_cheap(D(2025, 4, 2), pricing_error_bp=2.0, seed=3)
+    assert double.dispersion_bp == pytest.approx(2 * a.dispersion_bp, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"pricing_error_bp": -1.0}, ValueError, "pricing_error_bp"),
+        ({"pricing_error_bp": 30.0}, ValueError, "pricing_error_bp"),
+        ({"seed": 1.5}, TypeError, "seed"),
+    ],
+)
+def test_noisy_fit_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rich_cheap(D(2025, 4, 2), **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# The TMPG fails charge and the cap on specialness
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("floor", "rate"),
+    [
+        # TMPG Treasury fails charge: max(3% - TR, 0) a year, TR = lower limit of the fed funds
+        # target range (Garbade et al., FRBNY EPR, Oct 2010). Target-range floors: 0% from
+        # 16 Dec 2008 and 16 Mar 2020; 0.25% from 17 Dec 2015; 4.25% from 19 Dec 2024.
+        (0.0, 0.03),
+        (0.0025, 0.0275),
+        (0.0425, 0.0),
+        (0.03, 0.0),
+    ],
+)
+def test_fails_charge_rate(floor, rate):
+    assert fails_charge_rate(floor) == pytest.approx(rate, abs=1e-15)
+
+
+def test_fails_charge_dollars_and_the_specialness_cap():
+    # $100mn failed for one day at a zero floor: 100e6 x 3% / 360.
+    assert fails_charge(100e6, 1, 0.0) == pytest.approx(100e6 * 0.03 / 360)
+    assert fails_charge(100e6, 10, 0.0) == pytest.approx(10 * fails_charge(100e6, 1, 0.0))
+    assert fails_charge(100e6, 5, 0.0425) == 0.0
+    # Borrowing at repo rate r beats failing while r > -c: the cap is GC + c.
+    assert max_specialness_bp(0.0430, 0.0425) == pytest.approx(430.0)
+    assert max_specialness_bp(0.0001, 0.0) == pytest.approx(301.0)
+    # A special repo rate below -c costs more than the fail it avoids.
+    gc, floor = 0.0010, 0.0
+    cap = max_specialness_bp(gc, floor) / 1e4
+    for r in (gc - cap + 0.0001, gc - cap - 0.0001):
+        borrow_gain = r  # lend the proceeds at r
+        fail_gain = -fails_charge_rate(floor)  # no proceeds, pay the charge
+        assert (borrow_gain > fail_gain) == (r > gc - cap)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: fails_charge_rate(4.25), "fed_funds_target_floor"),
+        (lambda: fails_charge(-1.0, 1, 0.0), "proceeds"),
+        (lambda: fails_charge(1e6, -1, 0.0), "days"),
+        (lambda: fails_charge(1e6, 1.5, 0.0), "days"),
+        (lambda: max_specialness_bp(4.3, 0.0), "gc_rate"),
+    ],
+)
+def test_fails_charge_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

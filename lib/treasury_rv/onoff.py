@@ -87,6 +87,7 @@ from treasury_rv.dates import add_months, coupon_schedule
 
 __all__ = [
     "DEFAULT_SHORT_FACE",
+    "FAILS_CHARGE_CEILING",
     "MAX_CYCLE_ROWS",
     "REAL_PAIRS",
     "LiquidityPremium",
@@ -94,8 +95,11 @@ __all__ = [
     "RichCheap",
     "benchmark_gap_bp",
     "breakeven_convergence_bp",
+    "fails_charge",
+    "fails_charge_rate",
     "hedge_face",
     "illustrative_cycle",
+    "max_specialness_bp",
     "real_pair",
     "rich_cheap",
     "trade_pnl",
@@ -849,8 +853,13 @@ class RichCheap:
         One row per issue: ``label``, ``kind`` (``"off-the-run set"``, ``"on-the-run"`` or
         ``"first off-the-run"``), ``maturity``, ``years`` (to maturity, ACT/365.25),
         ``coupon`` (decimal), ``price`` (clean, per 100), ``yield_pct`` (yield to maturity,
-        percent), ``premium_bp`` (modelled premium put into the price; 0 for the set) and
-        ``residual_bp`` (yield less the fitted curve's, basis points; negative = rich).
+        percent), ``premium_bp`` (modelled premium put into the price; 0 for the set),
+        ``pricing_error_bp`` (the seeded error put into the issue's yield, basis points; 0
+        without one) and ``residual_bp`` (yield less the fitted curve's, basis points;
+        negative = rich).
+    dispersion_bp : float
+        Root mean square of the off-the-run set's residuals, basis points: how far a typical
+        old issue sits from the fitted curve, the yardstick a pair's residual is read against.
     """
 
     date: dt.date
@@ -858,10 +867,16 @@ class RichCheap:
     fitted: SvenssonCurve
     pair: RealPair
     bonds: pd.DataFrame
+    dispersion_bp: float
 
 
 def rich_cheap(
-    date: dt.date, *, model: LiquidityPremium | None = None, spacing_months: int = 3
+    date: dt.date,
+    *,
+    model: LiquidityPremium | None = None,
+    spacing_months: int = 3,
+    pricing_error_bp: float = 0.0,
+    seed: int = 0,
 ) -> RichCheap:
     """Refit the Fed's curve on a shipped date and measure the real pair's richness against it.
 
@@ -875,9 +890,17 @@ def rich_cheap(
     cycle more for the first off-the-run). The Svensson form is then fitted to the off-the-run
     set alone, as the Fed leaves out on-the-run and first off-the-run issues
     (:func:`treasury_rv.curves.fit_svensson`), and each issue's residual is measured against
-    the fit (:func:`treasury_rv.curves.yield_residuals_bp`). The set's residuals show how well
-    the fit recovers the Fed's curve; the pair's show the modelled premium as a market would
-    show a real one: negative, rich to the curve. The residuals of the pair are illustrative.
+    the fit (:func:`treasury_rv.curves.yield_residuals_bp`). The pair's residuals show the
+    modelled premium as a market would show a real one: negative, rich to the curve. The
+    residuals of the pair are illustrative.
+
+    Without a pricing error the set lies exactly on the Fed's curve, so the fit recovers it and
+    the pair's residuals are the premiums put in: a check of the code, not a measurement. Real
+    quotes sit off any smooth curve (bid-ask, small supply and tax effects of single issues):
+    ``pricing_error_bp`` adds to every issue's yield, the pair's included, an independent
+    normal error of that standard deviation, drawn from ``numpy.random.default_rng(seed)``, so
+    a premium can be judged against the set's residual dispersion
+    (``RichCheap.dispersion_bp``). The error is labelled, seeded and illustrative.
 
     Parameters
     ----------
@@ -887,6 +910,10 @@ def rich_cheap(
         The premium model; default ``LiquidityPremium()``.
     spacing_months : int, default 3
         Months between the maturities of the off-the-run set, 1 to 12.
+    pricing_error_bp : float, default 0.0
+        Standard deviation of the error put into each issue's yield, basis points; 0 to 25.
+    seed : int, default 0
+        Seed of the error's random draws.
 
     Returns
     -------
@@ -900,6 +927,9 @@ def rich_cheap(
     -2.54
     >>> bool(table.loc["off-the-run set", "residual_bp"].abs().max() < 0.01)
     True
+    >>> noisy = rich_cheap(dt.date(2025, 4, 2), pricing_error_bp=1.0)
+    >>> bool(0.8 < noisy.dispersion_bp < 1.2)
+    True
     """
     date = as_date(date, "date")
     pair = real_pair(date)
@@ -910,6 +940,11 @@ def rich_cheap(
         raise TypeError(f"spacing_months must be an int, got {type(spacing_months).__name__}")
     if not 1 <= spacing_months <= 12:
         raise ValueError(f"spacing_months must be between 1 and 12, got {spacing_months}")
+    sigma = as_real(pricing_error_bp, "pricing_error_bp")
+    if not 0 <= sigma <= 25:
+        raise ValueError(f"pricing_error_bp must be from 0 to 25 (basis points), got {sigma!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     fed = gsw_curve(date)
     first = dt.date(date.year + 1, date.month, 15)
     real = {pair.on_the_run.maturity, pair.first_off_the_run.maturity}
@@ -930,10 +965,11 @@ def rich_cheap(
     ):
         rows.append((kind, bond, float(model.premium_bp(age))))
     bonds = [b for _, b, _ in rows]
+    errors = sigma * np.random.default_rng(seed).standard_normal(len(rows))
     prices = []
-    for _, bond, premium in rows:
+    for (_, bond, premium), error in zip(rows, errors, strict=True):
         fair = yield_to_maturity(bond, date, price_on_curve(bond, date, fed))
-        prices.append(float(clean_price(bond, date, fair - premium / _BP)))
+        prices.append(float(clean_price(bond, date, fair + (error - premium) / _BP)))
     n_set = len(maturities)
     fitted = fit_svensson(bonds[:n_set], date, prices[:n_set])
     residuals = yield_residuals_bp(fitted, bonds, date, prices)
@@ -949,10 +985,115 @@ def rich_cheap(
                 100 * yield_to_maturity(b, date, p) for b, p in zip(bonds, prices, strict=True)
             ],
             "premium_bp": [premium for _, _, premium in rows],
+            "pricing_error_bp": errors,
             "residual_bp": residuals,
         }
     )
-    return RichCheap(date=date, fed=fed, fitted=fitted, pair=pair, bonds=frame)
+    dispersion = float(np.sqrt(np.mean(np.square(residuals[:n_set]))))
+    return RichCheap(
+        date=date, fed=fed, fitted=fitted, pair=pair, bonds=frame, dispersion_bp=dispersion
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The specials market: what caps specialness
+# --------------------------------------------------------------------------------------------
+
+#: The rate the TMPG fails charge is measured from: 3% a year (Treasury Market Practices Group,
+#: Treasury fails charge trading practice, in force from 1 May 2009).
+FAILS_CHARGE_CEILING = 0.03
+
+
+def fails_charge_rate(fed_funds_target_floor: float) -> float:
+    """Annual rate of the TMPG fails charge on an undelivered Treasury, decimal.
+
+    The Treasury Market Practices Group's fails-charge practice (from 1 May 2009; Garbade,
+    Keane, Logan, Stokes and Wolgemuth, FRBNY *Economic Policy Review*, October 2010) charges a
+    seller that fails to deliver ``max(3% - TR, 0)`` a year on the trade's proceeds, ACT/360,
+    with ``TR`` the lower limit of the Federal Reserve's target range for the federal funds
+    rate. At rates of 3% or more there is no charge: the seller's lost interest on the unpaid
+    proceeds is incentive enough to deliver.
+
+    Parameters
+    ----------
+    fed_funds_target_floor : float
+        Lower limit of the fed funds target range, decimal (0.0425 for 4.25%).
+
+    Returns
+    -------
+    float
+        The charge's annual rate, decimal; 0 when the floor is 3% or more.
+
+    Examples
+    --------
+    >>> fails_charge_rate(0.0425), round(fails_charge_rate(0.0), 4)
+    (0.0, 0.03)
+    """
+    floor = float(check_rate(fed_funds_target_floor, "fed_funds_target_floor"))
+    return max(FAILS_CHARGE_CEILING - floor, 0.0)
+
+
+def fails_charge(proceeds: float, days: int, fed_funds_target_floor: float) -> float:
+    """Dollar fails charge on a Treasury delivered ``days`` calendar days late.
+
+    ``proceeds x fails_charge_rate(fed_funds_target_floor) x days / 360``
+    (:func:`fails_charge_rate`).
+
+    Parameters
+    ----------
+    proceeds : float
+        The trade's settlement proceeds, dollars; positive.
+    days : int
+        Calendar days of the fail; not negative.
+    fed_funds_target_floor : float
+        Lower limit of the fed funds target range, decimal.
+
+    Returns
+    -------
+    float
+        The charge, dollars.
+
+    Examples
+    --------
+    >>> round(fails_charge(100e6, 1, 0.0), 2)
+    8333.33
+    """
+    proceeds = float(check_positive(proceeds, "proceeds"))
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"days must be a whole number of days, not negative, got {days!r}")
+    return proceeds * fails_charge_rate(fed_funds_target_floor) * days / 360
+
+
+def max_specialness_bp(gc_rate: float, fed_funds_target_floor: float) -> float:
+    """The most a short should pay to borrow a bond rather than fail to deliver it, basis points.
+
+    A short who borrows the bond in a reverse repo delivers it, is paid, and lends the cash at
+    the bond's repo rate ``r``. A short who fails is not paid, so earns nothing on the cash,
+    and owes the fails charge ``c`` (:func:`fails_charge_rate`). Borrowing is the better choice
+    while ``r > -c``, so the special repo rate is floored near ``-c`` and specialness (GC less
+    ``r``) capped near ``gc_rate + c``. Before the fails charge (``c = 0`` at any rate) the
+    floor was a zero repo rate. A bound from the two choices alone: it leaves out the cost of a
+    fail to the short's reputation and counterparties, which keeps real specials above it.
+
+    Parameters
+    ----------
+    gc_rate : float
+        General-collateral repo rate, decimal, ACT/360.
+    fed_funds_target_floor : float
+        Lower limit of the fed funds target range, decimal.
+
+    Returns
+    -------
+    float
+        The cap on specialness, basis points.
+
+    Examples
+    --------
+    >>> round(max_specialness_bp(0.0430, 0.0425), 1), round(max_specialness_bp(0.0001, 0.0), 1)
+    (430.0, 301.0)
+    """
+    gc = float(check_rate(gc_rate, "gc_rate"))
+    return (gc + fails_charge_rate(fed_funds_target_floor)) * _BP
 
 
 # --------------------------------------------------------------------------------------------

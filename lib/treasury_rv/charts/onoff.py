@@ -306,7 +306,12 @@ _TIMELINE_DESCRIPTION = (
 
 
 def residual_grid(
-    dates: Sequence[dt.date], *, model: LiquidityPremium | None = None, points: int = 59
+    dates: Sequence[dt.date],
+    *,
+    model: LiquidityPremium | None = None,
+    points: int = 59,
+    pricing_error_bp: float = 0.0,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Refitted curves and residuals on several of the Fed's dates, for :func:`residual_chart`.
 
@@ -322,12 +327,18 @@ def residual_grid(
         The premium model for the pair; default ``LiquidityPremium()``.
     points : int, default 59
         Points on each curve, 2 to 300.
+    pricing_error_bp : float, default 0.0
+        Standard deviation of the seeded error in each issue's yield, basis points
+        (:func:`treasury_rv.onoff.rich_cheap`).
+    seed : int, default 0
+        Seed of the error's draws, the same on every date.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``date`` (ISO), ``row`` (``"bond"`` or ``"curve"``), ``kind``, ``label``,
-        ``years``, ``yield_pct``, ``residual_bp`` (NaN on curve rows), ``premium_bp``.
+        ``years``, ``yield_pct``, ``residual_bp`` (NaN on curve rows), ``premium_bp`` and
+        ``dispersion_bp`` (the date's off-the-run residual dispersion, on every row).
 
     Examples
     --------
@@ -344,8 +355,8 @@ def residual_grid(
     frames = []
     years = np.linspace(1, 30, points)
     for d in dates:
-        out = rich_cheap(d, model=model)
-        bonds = out.bonds.assign(date=d.isoformat(), row="bond")
+        out = rich_cheap(d, model=model, pricing_error_bp=pricing_error_bp, seed=seed)
+        bonds = out.bonds.assign(date=d.isoformat(), row="bond", dispersion_bp=out.dispersion_bp)
         curve = pd.DataFrame(
             {
                 "date": d.isoformat(),
@@ -356,6 +367,7 @@ def residual_grid(
                 "yield_pct": 100 * np.asarray(out.fitted.par_yield(years)),
                 "residual_bp": np.nan,
                 "premium_bp": 0.0,
+                "dispersion_bp": out.dispersion_bp,
             }
         )
         frames += [bonds[curve.columns.tolist()], curve]
@@ -369,7 +381,8 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
     """Yields and the fitted par curve (top) and each issue's residual (bottom), by date.
 
     A drop-down picks the curve date; the on-the-run and first off-the-run issues are
-    coloured and labelled.
+    coloured and labelled, and a grey band on the residual panel spans plus and minus the
+    date's residual dispersion.
 
     Parameters
     ----------
@@ -388,7 +401,10 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
     >>> g = residual_grid([dt.date(2025, 4, 2), dt.date(2025, 4, 9)], points=5)
     >>> chart = residual_chart(g, date=dt.date(2025, 4, 9))
     """
-    cols = ["date", "row", "kind", "label", "years", "yield_pct", "residual_bp", "premium_bp"]
+    cols = [
+        "date", "row", "kind", "label", "years", "yield_pct", "residual_bp", "premium_bp",
+        "dispersion_bp",
+    ]  # fmt: skip
     data = chart_frame(grid, cols, "grid")[cols]
     options = list(dict.fromkeys(data["date"]))
     first = as_date(date, "date").isoformat()
@@ -428,7 +444,14 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
         x=x, y=alt.Y("residual_bp:Q", title="Residual (bp; below 0 = rich)"), tooltip=tip
     )
     zero = alt.Chart(pd.DataFrame({"residual_bp": [0.0]})).mark_rule(opacity=0.5)
+    band = (
+        base.transform_filter(alt.datum.row == "curve")
+        .transform_calculate(low=-alt.datum.dispersion_bp, high=alt.datum.dispersion_bp)
+        .mark_area(color=_GREY, opacity=0.2)
+        .encode(x=x, y="low:Q", y2="high:Q")
+    )
     bottom = alt.layer(
+        band,
         zero.encode(y="residual_bp:Q"),
         resid.mark_point(size=40, filled=True).encode(color=colour),
         base.transform_filter(pair)
@@ -445,7 +468,8 @@ def residual_chart(grid: pd.DataFrame, *, date: dt.date) -> alt.VConcatChart:
 _RESIDUAL_DESCRIPTION = (
     "Two panels for a chosen Fed curve date: yields of an off-the-run set and of the real "
     "on-the-run pair against the refitted par curve, and each issue's yield residual in basis "
-    "points, the pair labelled."
+    "points, the pair labelled, with a grey band of plus and minus one residual dispersion of "
+    "the old issues."
 )
 
 
