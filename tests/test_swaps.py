@@ -926,3 +926,11 @@ def test_vm_call_pays_the_loss_and_releases_initial_margin_pro_rata():
 def test_leg_by_leg_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_a_swap_schedule_rolls_off_good_friday_2042():
+    # The 17-year swap of 2 April 2025 would end on Friday 4 April 2042, Good Friday and the
+    # first Friday of April: not a settlement day (SIFMA), so modified following moves it to
+    # Monday 7 April, and the payment two business days later.
+    last = ois_schedule(TRADE, 17).iloc[-1]
+    assert (last["end"], last["payment"]) == (D(2042, 4, 7), D(2042, 4, 9))
