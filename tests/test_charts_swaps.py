@@ -151,13 +151,14 @@ def test_shock_grid_by_hand():
         leverages=[40.0, 50.0],
     ).set_index(["leverage", "move_bp"])  # fmt: skip
     row = grid.loc[(50.0, -20.0)]
-    h = 1.275e6 / 100e6
     loss = 20 * 85_000.0
-    call = (1 - h) * loss  # variation margin on what is left of the loan
-    spare = 2e6 - h * 100e6
+    call = loss  # variation margin: the loss, one for one
+    spare = 2e6 - 1.275e6
+    # No haircut: cutting a share x of the trade releases x of the $1.275mn initial margin.
+    share = (call - spare) / 1.275e6
     assert row["loss_mn"] * 1e6 == pytest.approx(loss)
     assert row["call_mn"] * 1e6 == pytest.approx(call)
-    assert row["sale_mn"] * 1e6 == pytest.approx((call - spare) / h)
+    assert row["sale_mn"] * 1e6 == pytest.approx(share * (100e6 - loss), abs=1.0)
     assert row["zone"] == "forced sale"
     assert grid.loc[(50.0, 10.0), "zone"] == "no call"
     assert grid.loc[(40.0, -10.0), "zone"] == "cash pays the call"  # spare 2.5 - 1.275

@@ -30,10 +30,15 @@ log-linearly in time (flat instantaneous forward rates between pillars), extrapo
 forward rate past the last pillar. Times are ACT/365F years from the curve's reference date.
 
 The trade (:func:`hedge_notional`, :func:`trade_carry_bp`, :func:`trade_pnl`) is sized to
-match DV01s, so a parallel move leaves it flat and only the spread's moves count. Its margin
-(:func:`swap_initial_margin`, :func:`spread_shock`, :func:`margin_hike`) goes through
-:mod:`treasury_rv.leverage`, the library's one margin model: the pair is one position at an
-effective haircut, the repo haircut plus the swap's initial margin over the Treasury's value.
+match the bond's yield DV01 with the swap's par-rate PV01 (:func:`swap_pv01`), so a move of
+both quoted rates leaves it flat and only the spread's moves count. Its carry is counted leg
+by leg in dollars (:func:`bond_carry`, :func:`swap_carry`), and over a horizon on an
+unchanged curve (:func:`swap_value_at_horizon`); :func:`trade_carry_bp` is the first-order
+identity. Its margin: :func:`vm_call` pays a loss as variation margin and meets it by cutting
+the trade, which releases initial margin pro rata; :func:`spread_shock` and
+:func:`margin_hike` go through :mod:`treasury_rv.leverage`, the library's one margin model,
+with the pair as one position at an effective haircut (the repo haircut plus the swap's
+initial margin over the Treasury's value), a simplification of those mechanics.
 
 The balance-sheet model at the end (:data:`SLR_RULES`, :func:`balance_sheet_cost_bp`,
 :func:`dealer_breakeven_spread_bp`) is *illustrative*: it prices the supplementary leverage
@@ -812,8 +817,11 @@ def hedge_notional(
 ) -> float | np.ndarray:
     """Swap notional whose DV01 matches a Treasury position's: the pay-fixed hedge.
 
-    ``notional = face x bond_dv01_per_100 / 100 / swap_dv01_per_notional``, so that a parallel
-    1bp move changes the bond and the swap by the same dollars in opposite directions.
+    ``notional = face x bond_dv01_per_100 / 100 / swap_dv01_per_notional``, so that a 1bp move
+    changes the bond and the swap by the same dollars in opposite directions. The two DV01s
+    must be on one basis: the bond's is per bp of its yield, so the swap's should be per bp of
+    its par rate (:func:`swap_pv01`); against :func:`swap_dv01`, per bp of zero rates, the
+    hedge is a few per cent short of neutral to a move in both quoted rates.
 
     Parameters
     ----------
@@ -822,8 +830,8 @@ def hedge_notional(
     face : float or array_like
         Face of the Treasury position, dollars, positive.
     swap_dv01_per_notional : float or array_like
-        The swap's DV01 per dollar of notional, dollars per bp
-        (``swap_dv01(curve, trade_date, tenor, 1.0)``).
+        The swap's DV01 per dollar of notional, dollars per bp, on the bond's basis
+        (``swap_pv01(curve, trade_date, tenor, 1.0)``).
 
     Returns
     -------
@@ -846,12 +854,15 @@ def hedge_notional(
 def trade_carry_bp(
     treasury_yield: object, repo_rate: object, swap_rate: object, sofr: object
 ) -> float | np.ndarray:
-    """Running carry of the swap-spread trade, bp a year: the Treasury's and the swap's.
+    """First-order carry of the swap-spread trade, bp a year: the Treasury's and the swap's.
 
     ``carry = (treasury_yield - repo_rate) - (swap_rate - sofr)``: the bond earns its yield
-    over the repo rate that finances it; the swap pays fixed and receives SOFR. Equal
-    notionals and no day-count differences are assumed. When repo is close to SOFR the carry
-    is close to minus the swap spread.
+    over the repo rate that finances it; the swap pays fixed and receives SOFR. This is the
+    identity to first order only: it puts the four rates on one notional and one day count.
+    The trade's dollars differ, because the repo finances the bond's dirty value at ACT/360,
+    the bond earns its coupon and pull to par (not its yield on face), and the swap accrues at
+    ACT/360 on its own notional; :func:`bond_carry` and :func:`swap_carry` count them leg by
+    leg. When repo is close to SOFR the carry is close to minus the swap spread.
 
     Parameters
     ----------

@@ -512,8 +512,9 @@ def shock_grid(
     """Loss, margin call and forced sale of a swap-spread trade over spread moves and leverage.
 
     For each leverage ``L`` the fund's equity is ``position / L``; each spread move goes
-    through :func:`treasury_rv.swaps.spread_shock` (the library's one margin model, applied
-    to the Treasury and the swap together). Illustrative.
+    through :func:`treasury_rv.swaps.vm_call`: the loss is called as variation margin, spare
+    cash pays first, and the rest is raised by cutting the trade, which frees the repo haircut
+    and releases the swap's initial margin pro rata. Illustrative.
 
     Parameters
     ----------
@@ -545,7 +546,7 @@ def shock_grid(
     >>> grid = shock_grid(100e6, 85_000.0, 0.0, 1.275e6, spread_moves_bp=[-20.0, -5.0],
     ...                   leverages=[40.0, 50.0])
     >>> grid.loc[grid["leverage"] == 50, "sale_mn"].round(1).tolist()
-    [74.8, 0.0]
+    [75.2, 0.0]
     """
     p = float(check_positive(as_real(position, "position"), "position"))
     moves = _grid_values(spread_moves_bp, "spread_moves_bp")
@@ -560,14 +561,16 @@ def shock_grid(
     frames = []
     for lev in levs:
         equity = p / lev
-        out = swaps.spread_shock(
+        out = swaps.vm_call(
             moves, position=p, equity=equity, dv01=dv01, haircut=haircut,
             initial_margin=initial_margin,
         )  # fmt: skip
         sale = out["sale"].to_numpy()
-        held = out["position_after"].to_numpy()
+        held = p - out["loss"].to_numpy()  # the note after the move
+        gone = out["equity_after"].to_numpy() <= 0
+        sale = np.where(gone, np.maximum(held, 0.0), sale)
         zone = np.where(
-            out["wiped_out"],
+            gone,
             "equity gone",
             np.where(
                 sale > 0,
