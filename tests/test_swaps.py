@@ -36,6 +36,8 @@ from treasury_rv.swaps import (
     effective_date,
     hedge_notional,
     margin_hike,
+    matched_maturity_spread_bp,
+    matched_maturity_swap_rate,
     modified_following,
     ois_par_rate,
     ois_schedule,
@@ -934,3 +936,35 @@ def test_a_swap_schedule_rolls_off_good_friday_2042():
     # Monday 7 April, and the payment two business days later.
     last = ois_schedule(TRADE, 17).iloc[-1]
     assert (last["end"], last["payment"]) == (D(2042, 4, 7), D(2042, 4, 9))
+
+
+# --------------------------------------------------------------------------------------------
+# Matched-maturity spreads
+# --------------------------------------------------------------------------------------------
+
+
+def test_matched_maturity_rate_is_the_pillar_at_a_swap_end_date():
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    for n in (1, 7, 10, 30, 50):
+        end = ois_schedule(TRADE, n)["end"].iloc[-1]
+        assert matched_maturity_swap_rate(curve, TRADE, end) == pytest.approx(
+            ois_par_rate(curve, TRADE, n), abs=1e-15
+        )
+
+
+def test_matched_maturity_rate_by_hand_between_the_swaps():
+    # The 4 1/4% note of 15 November 2034: between the 9-year swap (ending Tuesday 4 April 2034)
+    # and the 10-year (Wednesday 4 April 2035); 225 of 365 days along.
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    nine, ten = ois_par_rate(curve, TRADE, [9, 10])
+    by_hand = nine + (ten - nine) * 225 / 365
+    assert matched_maturity_swap_rate(curve, TRADE, D(2034, 11, 15)) == pytest.approx(by_hand)
+    spread = matched_maturity_spread_bp(curve, TRADE, D(2034, 11, 15), 0.0422)
+    assert spread == pytest.approx((by_hand - 0.0422) * 1e4)
+
+
+@pytest.mark.parametrize("maturity", [D(2026, 1, 15), D(2075, 6, 1)])
+def test_matched_maturity_rate_outside_the_swaps(maturity):
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    with pytest.raises(ValueError, match="maturity"):
+        matched_maturity_swap_rate(curve, TRADE, maturity)

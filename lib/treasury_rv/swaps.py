@@ -92,6 +92,8 @@ __all__ = [
     "effective_date",
     "hedge_notional",
     "margin_hike",
+    "matched_maturity_spread_bp",
+    "matched_maturity_swap_rate",
     "modified_following",
     "ois_par_rate",
     "ois_schedule",
@@ -1630,3 +1632,91 @@ def vm_call(
             "equity_after": e + pnl,
         }
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Matched-maturity swap spreads
+# --------------------------------------------------------------------------------------------
+
+
+def matched_maturity_swap_rate(curve: SofrCurve, trade_date: dt.date, maturity: dt.date) -> float:
+    """Par SOFR swap rate interpolated to a bond's maturity date.
+
+    The par rates of the two whole-year spot-starting swaps whose last periods end either side
+    of ``maturity`` (:func:`ois_par_rate`), interpolated linearly in calendar days between their
+    end dates. This is the *interpolated* swap rate a matched-maturity swap spread uses; a swap
+    struck to the bond's own dates, with a broken period, would differ from it by the curve's
+    curvature between the two tenors.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date, a business day on or after the curve's reference date.
+    maturity : datetime.date
+        The bond's maturity, between the end of the 1-year and of the
+        :data:`MAX_TENOR_YEARS`-year swap.
+
+    Returns
+    -------
+    float
+        Par swap rate, decimal, annual ACT/360.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> round(matched_maturity_swap_rate(curve, trade, dt.date(2034, 10, 4)), 5)  # ~halfway
+    0.0365
+    """
+    trade = _trade_date(trade_date)
+    m = as_date(maturity, "maturity")
+    ends = _period_dates(effective_date(trade), MAX_TENOR_YEARS)[1]
+    if not ends[0] <= m <= ends[-1]:
+        raise ValueError(
+            f"maturity {m} must be between {ends[0]} and {ends[-1]}, the ends of the 1-year and "
+            f"{MAX_TENOR_YEARS}-year swaps"
+        )
+    # ends[n - 1] <= maturity <= ends[n]: between the n- and (n + 1)-year swaps
+    n = min(max(int(np.searchsorted([e.toordinal() for e in ends], m.toordinal())), 1), 49)
+    low, high = ois_par_rate(curve, trade, [n, n + 1])
+    w = (m - ends[n - 1]).days / (ends[n] - ends[n - 1]).days
+    return float(low + w * (high - low))
+
+
+def matched_maturity_spread_bp(
+    curve: SofrCurve, trade_date: dt.date, maturity: dt.date, treasury_yield: float
+) -> float:
+    """Matched-maturity swap spread of a Treasury: the swap rate at its maturity less its yield.
+
+    The swap rate is :func:`matched_maturity_swap_rate`, so the spread compares the bond with a
+    swap of its own maturity rather than with the nearest whole-year (benchmark) swap.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date.
+    maturity : datetime.date
+        The Treasury's maturity.
+    treasury_yield : float
+        The Treasury's yield to maturity, decimal.
+
+    Returns
+    -------
+    float
+        Basis points.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> round(matched_maturity_spread_bp(curve, trade, dt.date(2034, 10, 4), 0.0420), 1)
+    -55.0
+    """
+    rate = matched_maturity_swap_rate(curve, trade_date, maturity)
+    return float(swap_spread_bp(rate, treasury_yield))
