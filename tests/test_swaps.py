@@ -923,6 +923,13 @@ def test_vm_call_pays_the_loss_and_releases_initial_margin_pro_rata():
             ValueError,
             "initial_margin",
         ),
+        (
+            lambda: vm_call(
+                -1e5, position=1e8, equity=5e6, dv01=1e4, haircut=0.0, initial_margin=5e6
+            ),
+            ValueError,
+            "spread_change_bp",
+        ),
     ],
 )
 def test_leg_by_leg_bad_input(call, error, match):

@@ -1610,6 +1610,8 @@ def vm_call(
             f"equity {e!r} must be at least haircut x position + initial_margin {h * p + im!r}"
         )
     pnl = d * move
+    if np.any(np.abs(pnl) > p):
+        raise ValueError("spread_change_bp x dv01 must not exceed the position in size")
     loss = np.maximum(-pnl, 0.0)
     spare = e - h * p - im
     call = loss
