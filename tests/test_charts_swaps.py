@@ -151,13 +151,14 @@ def test_shock_grid_by_hand():
         leverages=[40.0, 50.0],
     ).set_index(["leverage", "move_bp"])  # fmt: skip
     row = grid.loc[(50.0, -20.0)]
-    h = 1.275e6 / 100e6
     loss = 20 * 85_000.0
-    call = (1 - h) * loss  # variation margin on what is left of the loan
-    spare = 2e6 - h * 100e6
+    call = loss  # variation margin: the loss, one for one
+    spare = 2e6 - 1.275e6
+    # No haircut: cutting a share x of the trade releases x of the $1.275mn initial margin.
+    share = (call - spare) / 1.275e6
     assert row["loss_mn"] * 1e6 == pytest.approx(loss)
     assert row["call_mn"] * 1e6 == pytest.approx(call)
-    assert row["sale_mn"] * 1e6 == pytest.approx((call - spare) / h)
+    assert row["sale_mn"] * 1e6 == pytest.approx(share * (100e6 - loss), abs=1.0)
     assert row["zone"] == "forced sale"
     assert grid.loc[(50.0, 10.0), "zone"] == "no call"
     assert grid.loc[(40.0, -10.0), "zone"] == "cash pays the call"  # spare 2.5 - 1.275
@@ -191,3 +192,42 @@ def test_shock_bad_input():
         sc.shock_chart(grid, spread_move_bp=-3)
     with pytest.raises(TypeError, match="grid"):
         sc.shock_chart(pd.DataFrame.to_dict(grid))
+
+
+# --- the term structure of swap spreads ---------------------------------------------------------
+
+
+def _notes():
+    return pd.DataFrame(
+        {
+            "label": ["Nov-34", "Feb-35"],
+            "maturity": [dt.date(2034, 11, 15), dt.date(2035, 2, 15)],
+            "tenor": [10, 10],
+            "yield": [0.0422, 0.0424],
+        }
+    )
+
+
+def test_spread_term_grid_by_hand():
+    trade = dt.date(2025, 4, 2)
+    curve = swaps.SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    grid = sc.spread_term_grid(curve, trade, _notes()).set_index(["label", "series"])
+    nine, ten = swaps.ois_par_rate(curve, trade, [9, 10])
+    # The 9-year swap ends on 4 April 2034, the 10-year on 4 April 2035: 365 days apart.
+    matched = nine + (ten - nine) * 225 / 365
+    assert grid.loc[("Nov-34", sc._MATCHED), "spread_bp"] == pytest.approx((matched - 0.0422) * 1e4)
+    assert grid.loc[("Nov-34", sc._BENCHMARK), "spread_bp"] == pytest.approx((ten - 0.0422) * 1e4)
+    assert grid.loc[("Feb-35", sc._MATCHED), "years"] == pytest.approx(3606 / 365)
+
+
+def test_spread_term_chart_draws_both_definitions():
+    trade = dt.date(2025, 4, 2)
+    curve = swaps.SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    spec = sc.spread_term_chart(sc.spread_term_grid(curve, trade, _notes())).to_dict()
+    assert len(spec["layer"]) == 2
+    assert largest_dataset(spec) <= sc.MAX_ROWS
+    with pytest.raises(ValueError, match="notes"):
+        sc.spread_term_grid(curve, trade, _notes().drop(columns="tenor"))
+    bad = sc.spread_term_grid(curve, trade, _notes()).assign(series="other")
+    with pytest.raises(ValueError, match="series"):
+        sc.spread_term_chart(bad)

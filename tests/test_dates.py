@@ -242,6 +242,38 @@ def test_is_business_day(day, open_):
     assert is_business_day(day) is open_
 
 
+# Good Friday in the years SIFMA recommended only an early close, because the monthly jobs
+# report fell on it. SIFMA's releases of 21 March 2012, 9 March 2015 and 20 March 2026 each
+# recommend that the day "not be treated as a good settlement day" for US government
+# securities, with T+2 settlement for trades entered on it; QuantLib's UnitedStates
+# GovernmentBond calendar keeps these days open (it lists 2010, 2012, 2015, 2021, 2023, 2026),
+# its UnitedStates SOFR calendar closes them, as this calendar does.
+GOOD_FRIDAY_EARLY_CLOSES = [
+    D(2010, 4, 2),
+    D(2012, 4, 6),
+    D(2015, 4, 3),
+    D(2021, 4, 2),
+    D(2023, 4, 7),
+    D(2026, 4, 3),
+]
+
+
+@pytest.mark.parametrize("day", GOOD_FRIDAY_EARLY_CLOSES)
+def test_good_friday_early_close_is_not_a_settlement_day(day):
+    assert day.weekday() == 4 and day.day <= 7  # the first Friday: jobs-report day
+    assert not is_business_day(day)
+    assert add_business_days(day - dt.timedelta(days=1), 1) == day + dt.timedelta(days=3)
+
+
+def test_a_schedule_rolls_off_good_friday_2042():
+    # Easter 2042 is 6 April, so Good Friday is Friday 4 April, the first Friday of the month.
+    # A date that lands on it moves to the next settlement day, Monday 7 April.
+    good_friday = D(2042, 4, 4)
+    assert good_friday in holidays(2042)
+    assert add_business_days(good_friday, 0) == D(2042, 4, 7)
+    assert last_business_day(2042, 4) == D(2042, 4, 30)
+
+
 @given(st.integers(1950, 2100))
 def test_holidays_are_weekdays_and_distinct(year):
     days = holidays(year)

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treasury_rv import leverage
-from treasury_rv.bonds import Treasury, dv01
+from treasury_rv.bonds import Treasury, dirty_price, dv01, yield_to_maturity
 from treasury_rv.dates import add_business_days, holidays, is_business_day
 from treasury_rv.swaps import (
     MAX_TENOR_YEARS,
@@ -31,21 +31,28 @@ from treasury_rv.swaps import (
     SofrCurve,
     annuity,
     balance_sheet_cost_bp,
+    bond_carry,
     dealer_breakeven_spread_bp,
     effective_date,
     hedge_notional,
     margin_hike,
+    matched_maturity_spread_bp,
+    matched_maturity_swap_rate,
     modified_following,
     ois_par_rate,
     ois_schedule,
     slr_rule,
     spread_shock,
+    swap_carry,
     swap_dv01,
     swap_initial_margin,
     swap_pv,
+    swap_pv01,
     swap_spread_bp,
+    swap_value_at_horizon,
     trade_carry_bp,
     trade_pnl,
+    vm_call,
 )
 
 D = dt.date
@@ -728,3 +735,243 @@ def test_properties_of_a_bootstrapped_curve(size, data, fixed):
 def test_bad_input(curve, call, error, match):
     with pytest.raises(error, match=match):
         call(curve)
+
+
+# --------------------------------------------------------------------------------------------
+# Leg by leg: dollar carry, roll-down, one DV01 basis, variation margin
+# --------------------------------------------------------------------------------------------
+
+NOTE = Treasury(0.04625, D(2035, 2, 15))
+SETTLE = D(2025, 4, 3)
+
+
+def _ql_note_clean(settle: dt.date, ytm: float) -> tuple[float, float]:
+    """QuantLib's clean price and accrued of NOTE at a yield (semiannual ACT/ACT ICMA)."""
+    ql.Settings.instance().evaluationDate = qdate(settle)
+    schedule = ql.Schedule(
+        qdate(D(2025, 2, 15)), qdate(NOTE.maturity), ql.Period(ql.Semiannual), ql.NullCalendar(),
+        ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Backward, False,
+    )  # fmt: skip
+    dc = ql.ActualActual(ql.ActualActual.ISMA, schedule)
+    bond = ql.FixedRateBond(0, 100.0, schedule, [NOTE.coupon], dc)
+    rate = ql.InterestRate(ytm, dc, ql.Compounded, ql.Semiannual)
+    clean = ql.BondFunctions.cleanPrice(bond, rate, qdate(settle))
+    return clean, bond.accruedAmount(qdate(settle))
+
+
+@pytest.mark.parametrize("horizon", [D(2025, 7, 3), D(2025, 8, 15), D(2026, 4, 3)])
+def test_bond_carry_matches_a_quantlib_cash_flow_count(horizon):
+    y, face, repo = 0.04224, 1e9, 0.044
+    leg = bond_carry(NOTE, SETTLE, y, face, repo, horizon)
+    clean0, acc0 = _ql_note_clean(SETTLE, y)
+    clean1, acc1 = _ql_note_clean(horizon, y)
+    coupons = sum(NOTE.coupon / 2 * 100 for c in (D(2025, 8, 15), D(2026, 2, 15)) if c <= horizon)
+    assert leg["pull_to_par"] == pytest.approx((clean1 - clean0) / 100 * face, abs=1.0)
+    assert leg["coupon_income"] == pytest.approx((coupons + acc1 - acc0) / 100 * face, abs=1.0)
+    days = (horizon - SETTLE).days
+    financed = (clean0 + acc0) / 100 * face
+    assert leg["repo_interest"] == pytest.approx(-financed * repo * days / 360, rel=1e-9)
+    assert leg["total"] == pytest.approx(
+        leg[["coupon_income", "pull_to_par", "repo_interest"]].sum()
+    )
+
+
+def test_bond_carry_within_a_coupon_period_is_the_yield_compounded():
+    # Hand count: at a constant yield the dirty price grows by (1 + y/2) per coupon period.
+    y = 0.045
+    horizon = D(2025, 7, 3)
+    leg = bond_carry(NOTE, SETTLE, y, 100.0, 0.0, horizon)
+    w = (horizon - SETTLE).days / (D(2025, 8, 15) - D(2025, 2, 15)).days
+    growth = dirty_price(NOTE, SETTLE, y) * ((1 + y / 2) ** w - 1)
+    assert leg["coupon_income"] + leg["pull_to_par"] == pytest.approx(growth, rel=1e-10)
+
+
+def test_swap_carry_is_each_legs_own_notional_at_act_360():
+    leg = swap_carry(955.58e6, 0.03664, 0.0435, D(2025, 4, 4), D(2026, 4, 6))
+    # The review's hand count: $955.58mn x (4.35% - 3.664%) x 367 / 360.
+    assert leg["total"] == pytest.approx(955.58e6 * (0.0435 - 0.03664) * 367 / 360, rel=1e-12)
+    assert leg["sofr_received"] > 0 > leg["fixed_paid"]
+
+
+def test_leg_by_leg_carry_is_below_the_first_order_identity():
+    # Eq. (4.4) x face overstates the carry: repo on the dirty value at ACT/360, the swap's
+    # own notional, and coupon + pull to par in place of the yield on face.
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    k = ois_par_rate(curve, TRADE, 10)
+    y = yield_to_maturity(NOTE, SETTLE, 103.2)
+    n = hedge_notional(dv01(NOTE, SETTLE, y), 1e9, swap_pv01(curve, TRADE, 10, 1.0))
+    dollars = (
+        bond_carry(NOTE, SETTLE, y, 1e9, 0.044, D(2026, 4, 3))["total"]
+        + swap_carry(n, k, 0.0435, effective_date(TRADE), D(2026, 4, 6))["total"]
+    )
+    first_order = trade_carry_bp(y, 0.044, k, 0.0435) / 1e4 * 1e9
+    assert dollars < 0.9 * first_order
+
+
+def _rolled_value_by_hand(curve, k, notional, horizon, sofr):
+    """The seasoned 10-year swap valued at the horizon from the trade-date curve, by hand."""
+    shift = horizon - TRADE
+    sched = ois_schedule(TRADE, 10)
+
+    def df(d):  # unchanged curve: DF seen from the horizon = DF the same time after TRADE
+        return curve.discount(d - shift)
+
+    total = 0.0
+    for i, (s, e, p, a) in enumerate(sched.itertuples(index=False)):
+        if i == 0:
+            grown = (1 + sofr * (horizon - s).days / 360) / df(e)
+        else:
+            grown = df(s) / df(e)
+        total += ((grown - 1) - k * a) * df(p)
+    return notional * total
+
+
+@pytest.mark.parametrize("horizon", [D(2025, 5, 2), D(2025, 7, 3), D(2026, 3, 31)])
+def test_swap_value_at_horizon_matches_a_hand_count(horizon):
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    k = ois_par_rate(curve, TRADE, 10)
+    value = swap_value_at_horizon(curve, TRADE, 10, k, 1e8, horizon, 0.0435)
+    assert value == pytest.approx(_rolled_value_by_hand(curve, k, 1e8, horizon, 0.0435), abs=1e-4)
+
+
+def test_swap_value_at_horizon_on_a_flat_curve_is_the_carry_alone():
+    # A flat curve does not roll: what is left is SOFR's surprise over the forecast.
+    curve = SofrCurve(TRADE, [D(2035, 4, 2)], [0.68])
+    k = ois_par_rate(curve, TRADE, 10)
+    start, horizon = effective_date(TRADE), D(2025, 7, 3)
+    forecast = curve.forward_rate(start, horizon)
+    assert abs(swap_value_at_horizon(curve, TRADE, 10, k, 1e8, horizon, forecast)) < 1e-6
+    up = swap_value_at_horizon(curve, TRADE, 10, k, 1e8, horizon, forecast + 0.01)
+    assert up > 0  # more SOFR than forecast pays the receiver of SOFR
+
+
+def test_swap_pv01_is_one_bp_of_fixed_rate():
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    k = ois_par_rate(curve, TRADE, 10)
+    gain = swap_pv(curve, TRADE, 10, k - BP, 1e8) - swap_pv(curve, TRADE, 10, k, 1e8)
+    assert swap_pv01(curve, TRADE, 10, 1e8) == pytest.approx(gain, rel=1e-12)
+    assert swap_pv01(curve, TRADE, 10, 1e8) < swap_dv01(curve, TRADE, 10, 1e8)
+
+
+def _parallel_move(per_notional: float) -> tuple[float, float]:
+    """Value change of the hedged trade for +1bp in the note's yield and every par swap rate."""
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    y = yield_to_maturity(NOTE, SETTLE, 103.2)
+    face = 1e9
+    leg_dv01 = dv01(NOTE, SETTLE, y) / 100 * face
+    n = hedge_notional(dv01(NOTE, SETTLE, y), face, per_notional)
+    k = ois_par_rate(curve, TRADE, 10)
+    bond = (dirty_price(NOTE, SETTLE, y + BP) - dirty_price(NOTE, SETTLE, y)) / 100 * face
+    moved = SofrCurve.bootstrap(TRADE, TENORS, [r + BP for r in RATES])
+    swap = swap_pv(moved, TRADE, 10, k, n)  # pay fixed at the old rate
+    return bond + swap, leg_dv01
+
+
+def test_par_pv01_hedge_is_flat_to_a_parallel_move_in_quoted_rates():
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    change, leg = _parallel_move(swap_pv01(curve, TRADE, 10, 1.0))
+    assert abs(change) < 0.01 * leg
+
+
+def test_zero_rate_dv01_hedge_is_not():
+    # The check above can fail: hedging a yield DV01 with a zero-rate DV01 under-hedges ~2%.
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    change, leg = _parallel_move(swap_dv01(curve, TRADE, 10, 1.0))
+    assert change < -0.01 * leg
+
+
+def test_vm_call_pays_the_loss_and_releases_initial_margin_pro_rata():
+    kw = {"position": 1e9, "dv01": 800e3, "haircut": 0.0, "initial_margin": 24e6}
+    out = vm_call([-10.0, 5.0], equity=24e6, **kw)
+    assert out["call"].tolist() == [8e6, 0.0]  # variation margin is the loss, one for one
+    # Cutting a third of the trade releases a third of the $24mn margin: the $8mn call.
+    assert out.loc[0, "sale_share"] == pytest.approx(1 / 3)
+    assert out.loc[0, "sale"] == pytest.approx((1e9 - 8e6) / 3)
+    spare = vm_call(-10.0, equity=30e6, **kw).iloc[0]  # $6mn spare pays first
+    assert spare["sale_share"] == pytest.approx(2e6 / 24e6)
+    haircut = vm_call(-10.0, equity=24e6 + 0.01 * 1e9, **{**kw, "haircut": 0.01}).iloc[0]
+    assert haircut["released_per_share"] == pytest.approx(0.01 * (1e9 - 8e6) + 24e6)
+    gone = vm_call(-40.0, equity=24e6, **kw).iloc[0]
+    assert math.isnan(gone["sale_share"]) and gone["equity_after"] < 0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: bond_carry(NOTE, SETTLE, 0.04, 1e9, 0.044, SETTLE), ValueError, "horizon"),
+        (lambda: bond_carry(NOTE, SETTLE, 0.04, 0.0, 0.044, D(2025, 7, 3)), ValueError, "face"),
+        (lambda: bond_carry("x", SETTLE, 0.04, 1e9, 0.044, D(2025, 7, 3)), TypeError, "bond"),
+        (lambda: swap_carry(-1.0, 0.04, 0.04, SETTLE, D(2025, 7, 3)), ValueError, "notional"),
+        (
+            lambda: swap_value_at_horizon(
+                SofrCurve.bootstrap(TRADE, TENORS, RATES), TRADE, 10, 0.04, 1e8, D(2026, 5, 1), 0.04
+            ),
+            ValueError,
+            "horizon",
+        ),
+        (
+            lambda: vm_call(
+                -1.0, position=1e9, equity=1e6, dv01=1e5, haircut=0.0, initial_margin=2e6
+            ),
+            ValueError,
+            "equity",
+        ),
+        (
+            lambda: vm_call(
+                -1.0, position=1e9, equity=1e6, dv01=1e5, haircut=0.0, initial_margin=0.0
+            ),
+            ValueError,
+            "initial_margin",
+        ),
+        (
+            lambda: vm_call(
+                -1e5, position=1e8, equity=5e6, dv01=1e4, haircut=0.0, initial_margin=5e6
+            ),
+            ValueError,
+            "spread_change_bp",
+        ),
+    ],
+)
+def test_leg_by_leg_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_a_swap_schedule_rolls_off_good_friday_2042():
+    # The 17-year swap of 2 April 2025 would end on Friday 4 April 2042, Good Friday and the
+    # first Friday of April: not a settlement day (SIFMA), so modified following moves it to
+    # Monday 7 April, and the payment two business days later.
+    last = ois_schedule(TRADE, 17).iloc[-1]
+    assert (last["end"], last["payment"]) == (D(2042, 4, 7), D(2042, 4, 9))
+
+
+# --------------------------------------------------------------------------------------------
+# Matched-maturity spreads
+# --------------------------------------------------------------------------------------------
+
+
+def test_matched_maturity_rate_is_the_pillar_at_a_swap_end_date():
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    for n in (1, 7, 10, 30, 50):
+        end = ois_schedule(TRADE, n)["end"].iloc[-1]
+        assert matched_maturity_swap_rate(curve, TRADE, end) == pytest.approx(
+            ois_par_rate(curve, TRADE, n), abs=1e-15
+        )
+
+
+def test_matched_maturity_rate_by_hand_between_the_swaps():
+    # The 4 1/4% note of 15 November 2034: between the 9-year swap (ending Tuesday 4 April 2034)
+    # and the 10-year (Wednesday 4 April 2035); 225 of 365 days along.
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    nine, ten = ois_par_rate(curve, TRADE, [9, 10])
+    by_hand = nine + (ten - nine) * 225 / 365
+    assert matched_maturity_swap_rate(curve, TRADE, D(2034, 11, 15)) == pytest.approx(by_hand)
+    spread = matched_maturity_spread_bp(curve, TRADE, D(2034, 11, 15), 0.0422)
+    assert spread == pytest.approx((by_hand - 0.0422) * 1e4)
+
+
+@pytest.mark.parametrize("maturity", [D(2026, 1, 15), D(2075, 6, 1)])
+def test_matched_maturity_rate_outside_the_swaps(maturity):
+    curve = SofrCurve.bootstrap(TRADE, TENORS, RATES)
+    with pytest.raises(ValueError, match="maturity"):
+        matched_maturity_swap_rate(curve, TRADE, maturity)

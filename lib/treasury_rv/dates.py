@@ -387,16 +387,21 @@ def _holidays(year: int) -> frozenset[dt.date]:
 def holidays(year: int) -> list[dt.date]:
     """Weekday holidays of the US Treasury market in ``year``, ascending.
 
-    The rules follow SIFMA's standing recommendations for US government securities: the
-    federal holidays (New Year's Day, Martin Luther King Jr. Day, Washington's Birthday,
-    Memorial Day, Juneteenth from 2022, Independence Day, Labor Day, Columbus Day, Veterans
-    Day, Thanksgiving, Christmas) plus Good Friday, which SIFMA does not treat as a settlement
-    day even in years it recommends only an early close. A holiday on a Sunday is observed on
-    the Monday. A holiday on a Saturday is observed on the Friday, except New Year's Day and
-    Veterans Day, for which the Friday stays a trading day (as on 31 December 2021 and
-    10 November 2023). Juneteenth on a Saturday (first in 2027) is taken to move to the Friday,
-    like Independence Day and Christmas. Early closes are business days; one-off closures
-    (national days of mourning, storms) are not included.
+    The rules follow SIFMA's standing recommendations for US government securities: the federal
+    holidays (New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Memorial Day,
+    Juneteenth from 2022, Independence Day, Labor Day, Columbus Day, Veterans Day, Thanksgiving,
+    Christmas) plus Good Friday. When the monthly employment report falls on Good Friday (2010,
+    2012, 2015, 2021, 2023, 2026) SIFMA recommends a noon early close for trading instead of a
+    full close, but also that the day "not be treated as a good settlement day" for government
+    securities (SIFMA releases of 21 March 2012, 9 March 2015, 20 March 2026), so it is not a
+    business day here in any year: a date that lands on it rolls, as 4 April 2042 does to 7
+    April. QuantLib's ``UnitedStates.GovernmentBond`` calendar keeps those Fridays open; its
+    ``UnitedStates.SOFR`` calendar closes them. A holiday on a Sunday is observed on the Monday.
+    A holiday on a Saturday is observed on the Friday, except New Year's Day and Veterans Day,
+    for which the Friday stays a trading day (as on 31 December 2021 and 10 November 2023).
+    Juneteenth on a Saturday (first in 2027) is taken to move to the Friday, like Independence
+    Day and Christmas. Other early closes are business days; one-off closures (national days of
+    mourning, storms) are not included.
 
     Parameters
     ----------

@@ -30,10 +30,15 @@ log-linearly in time (flat instantaneous forward rates between pillars), extrapo
 forward rate past the last pillar. Times are ACT/365F years from the curve's reference date.
 
 The trade (:func:`hedge_notional`, :func:`trade_carry_bp`, :func:`trade_pnl`) is sized to
-match DV01s, so a parallel move leaves it flat and only the spread's moves count. Its margin
-(:func:`swap_initial_margin`, :func:`spread_shock`, :func:`margin_hike`) goes through
-:mod:`treasury_rv.leverage`, the library's one margin model: the pair is one position at an
-effective haircut, the repo haircut plus the swap's initial margin over the Treasury's value.
+match the bond's yield DV01 with the swap's par-rate PV01 (:func:`swap_pv01`), so a move of
+both quoted rates leaves it flat and only the spread's moves count. Its carry is counted leg
+by leg in dollars (:func:`bond_carry`, :func:`swap_carry`), and over a horizon on an
+unchanged curve (:func:`swap_value_at_horizon`); :func:`trade_carry_bp` is the first-order
+identity. Its margin: :func:`vm_call` pays a loss as variation margin and meets it by cutting
+the trade, which releases initial margin pro rata; :func:`spread_shock` and
+:func:`margin_hike` go through :mod:`treasury_rv.leverage`, the library's one margin model,
+with the pair as one position at an effective haircut (the repo haircut plus the swap's
+initial margin over the Treasury's value), a simplification of those mechanics.
 
 The balance-sheet model at the end (:data:`SLR_RULES`, :func:`balance_sheet_cost_bp`,
 :func:`dealer_breakeven_spread_bp`) is *illustrative*: it prices the supplementary leverage
@@ -64,7 +69,14 @@ from treasury_rv._validate import (
     check_positive,
     check_rate,
 )
-from treasury_rv.dates import add_business_days, add_months, is_business_day
+from treasury_rv.bonds import Treasury, accrued_interest, clean_price, dirty_price
+from treasury_rv.dates import (
+    act_360,
+    add_business_days,
+    add_months,
+    coupon_schedule,
+    is_business_day,
+)
 
 __all__ = [
     "MAX_TENOR_YEARS",
@@ -75,10 +87,13 @@ __all__ = [
     "SofrCurve",
     "annuity",
     "balance_sheet_cost_bp",
+    "bond_carry",
     "dealer_breakeven_spread_bp",
     "effective_date",
     "hedge_notional",
     "margin_hike",
+    "matched_maturity_spread_bp",
+    "matched_maturity_swap_rate",
     "modified_following",
     "ois_par_rate",
     "ois_schedule",
@@ -86,10 +101,14 @@ __all__ = [
     "spread_shock",
     "swap_dv01",
     "swap_initial_margin",
+    "swap_carry",
     "swap_pv",
+    "swap_pv01",
     "swap_spread_bp",
     "trade_carry_bp",
+    "swap_value_at_horizon",
     "trade_pnl",
+    "vm_call",
 ]
 
 #: Business days from trade date to effective date of a spot-starting SOFR OIS.
@@ -800,8 +819,11 @@ def hedge_notional(
 ) -> float | np.ndarray:
     """Swap notional whose DV01 matches a Treasury position's: the pay-fixed hedge.
 
-    ``notional = face x bond_dv01_per_100 / 100 / swap_dv01_per_notional``, so that a parallel
-    1bp move changes the bond and the swap by the same dollars in opposite directions.
+    ``notional = face x bond_dv01_per_100 / 100 / swap_dv01_per_notional``, so that a 1bp move
+    changes the bond and the swap by the same dollars in opposite directions. The two DV01s
+    must be on one basis: the bond's is per bp of its yield, so the swap's should be per bp of
+    its par rate (:func:`swap_pv01`); against :func:`swap_dv01`, per bp of zero rates, the
+    hedge is a few per cent short of neutral to a move in both quoted rates.
 
     Parameters
     ----------
@@ -810,8 +832,8 @@ def hedge_notional(
     face : float or array_like
         Face of the Treasury position, dollars, positive.
     swap_dv01_per_notional : float or array_like
-        The swap's DV01 per dollar of notional, dollars per bp
-        (``swap_dv01(curve, trade_date, tenor, 1.0)``).
+        The swap's DV01 per dollar of notional, dollars per bp, on the bond's basis
+        (``swap_pv01(curve, trade_date, tenor, 1.0)``).
 
     Returns
     -------
@@ -834,12 +856,15 @@ def hedge_notional(
 def trade_carry_bp(
     treasury_yield: object, repo_rate: object, swap_rate: object, sofr: object
 ) -> float | np.ndarray:
-    """Running carry of the swap-spread trade, bp a year: the Treasury's and the swap's.
+    """First-order carry of the swap-spread trade, bp a year: the Treasury's and the swap's.
 
     ``carry = (treasury_yield - repo_rate) - (swap_rate - sofr)``: the bond earns its yield
-    over the repo rate that finances it; the swap pays fixed and receives SOFR. Equal
-    notionals and no day-count differences are assumed. When repo is close to SOFR the carry
-    is close to minus the swap spread.
+    over the repo rate that finances it; the swap pays fixed and receives SOFR. This is the
+    identity to first order only: it puts the four rates on one notional and one day count.
+    The trade's dollars differ, because the repo finances the bond's dirty value at ACT/360,
+    the bond earns its coupon and pull to par (not its yield on face), and the swap accrues at
+    ACT/360 on its own notional; :func:`bond_carry` and :func:`swap_carry` count them leg by
+    leg. When repo is close to SOFR the carry is close to minus the swap spread.
 
     Parameters
     ----------
@@ -1279,3 +1304,421 @@ def dealer_breakeven_spread_bp(
         repo_minus_sofr_bp=as_float_array(repo_minus_sofr_bp, "repo_minus_sofr_bp"),
     )
     return _result(-cost - rms)
+
+
+# --------------------------------------------------------------------------------------------
+# Leg by leg: the trade's dollar carry, its roll-down, and its margin
+# --------------------------------------------------------------------------------------------
+
+
+def swap_pv01(
+    curve: SofrCurve, trade_date: dt.date, tenor_years: int | Sequence[int], notional: float
+) -> float | np.ndarray:
+    """Par-rate PV01 of a SOFR OIS: dollars per basis point of its fixed rate.
+
+    ``notional x annuity / 10,000``: what the swap gains or loses when its par rate, the rate
+    the market quotes, moves by 1bp. This is the basis on which a swap spread is quoted (a
+    swap rate minus a bond yield), so a hedge that sets it against the bond's yield DV01
+    (:func:`treasury_rv.bonds.dv01`) is neutral to a 1bp move in both quoted rates.
+    :func:`swap_dv01`, per bp of zero rates, is a few per cent larger.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date, a business day on or after the curve's reference date.
+    tenor_years : int or array_like of int
+        Tenors in whole years.
+    notional : float
+        Notional, dollars, positive.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Dollars per basis point.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> curve = SofrCurve(dt.date(2025, 4, 2), [dt.date(2035, 4, 2)], [0.68])
+    >>> round(swap_pv01(curve, dt.date(2025, 4, 2), 10, 100e6))  # annuity 8.2522 x $10,000
+    82522
+    """
+    n = float(check_positive(as_real(notional, "notional"), "notional"))
+    return _result(np.asarray(annuity(curve, trade_date, tenor_years)) * n / _BP)
+
+
+def _horizon(start: object, end: object) -> tuple[dt.date, dt.date]:
+    s, e = as_date(start, "settle"), as_date(end, "horizon")
+    if e <= s:
+        raise ValueError(f"horizon {e} must be after {s}")
+    return s, e
+
+
+def bond_carry(
+    bond: Treasury,
+    settle: dt.date,
+    ytm: float,
+    face: float,
+    repo_rate: float,
+    horizon: dt.date,
+) -> pd.Series:
+    """Dollar carry of a Treasury held in repo from ``settle`` to ``horizon``, at its own yield.
+
+    The bond earns its coupon (accrued interest gained plus any coupon paid in the period)
+    and its *pull to par*, the change in its clean price at an unchanged yield; the repo costs
+    interest on the *dirty* value borrowed, at ``repo_rate`` on an ACT/360 basis. Coupon plus
+    pull to par is the bond's return at a constant yield, semiannual ACT/ACT; it is not the
+    yield times face, which is what a carry in basis points implicitly assumes.
+
+    Parameters
+    ----------
+    bond : treasury_rv.bonds.Treasury
+        The note or bond.
+    settle : datetime.date
+        Settlement date of the purchase, before ``horizon``.
+    ytm : float
+        The bond's yield to maturity at purchase, decimal, held fixed to the horizon.
+    face : float
+        Face held, dollars, positive.
+    repo_rate : float
+        Repo rate, decimal, ACT/360; the whole dirty value is borrowed (no haircut).
+    horizon : datetime.date
+        End of the holding period, before maturity.
+
+    Returns
+    -------
+    pandas.Series
+        Dollars: ``coupon_income``, ``pull_to_par``, ``repo_interest`` (a cost, negative) and
+        ``total``; and ``financed`` (the dirty value borrowed) and ``days``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from treasury_rv.bonds import Treasury
+    >>> leg = bond_carry(Treasury(0.04, dt.date(2030, 5, 15)), dt.date(2025, 5, 15), 0.04,
+    ...                  100e6, 0.04, dt.date(2025, 11, 15))  # at par: coupon less 184 days
+    >>> leg[["coupon_income", "pull_to_par", "repo_interest"]].round(0).tolist()
+    [2000000.0, 0.0, -2044444.0]
+    """
+    if not isinstance(bond, Treasury):
+        raise TypeError(f"bond must be a Treasury, got {type(bond).__name__}")
+    s, h = _horizon(settle, horizon)
+    if h >= bond.maturity:
+        raise ValueError(f"horizon {h} must be before the bond's maturity {bond.maturity}")
+    y = float(check_rate(as_real(ytm, "ytm"), "ytm"))
+    f = float(check_positive(as_real(face, "face"), "face"))
+    r = float(check_rate(as_real(repo_rate, "repo_rate"), "repo_rate"))
+    paid = sum(
+        bond.coupon / 2 * 100 for c in coupon_schedule(bond.maturity, s) if c <= h
+    )  # coupons paid after settle, up to and including the horizon
+    coupon = paid + accrued_interest(bond, h) - accrued_interest(bond, s)
+    pull = clean_price(bond, h, y) - clean_price(bond, s, y)
+    financed = dirty_price(bond, s, y) / 100 * f
+    repo = -financed * r * act_360(s, h)
+    parts = {"coupon_income": coupon / 100 * f, "pull_to_par": pull / 100 * f}
+    parts["repo_interest"] = repo
+    parts["total"] = sum(parts.values())
+    return pd.Series({**parts, "financed": financed, "days": float((h - s).days)})
+
+
+def swap_carry(
+    notional: float, fixed_rate: float, sofr: float, start: dt.date, horizon: dt.date
+) -> pd.Series:
+    """Dollar carry of a pay-fixed SOFR OIS from ``start`` to ``horizon``: SOFR less fixed.
+
+    Both legs accrue on the swap's own notional at ACT/360: the payer of fixed receives
+    ``notional x sofr x days / 360`` and pays ``notional x fixed_rate x days / 360``. SOFR is
+    taken as constant over the period (compounding a constant rate daily adds a fraction of a
+    basis point a year and is left out).
+
+    Parameters
+    ----------
+    notional : float
+        Swap notional, dollars, positive.
+    fixed_rate : float
+        The swap's fixed rate, decimal.
+    sofr : float
+        SOFR over the period, decimal.
+    start, horizon : datetime.date
+        Start and end of the period; ``horizon`` after ``start``.
+
+    Returns
+    -------
+    pandas.Series
+        Dollars to the payer of fixed: ``sofr_received``, ``fixed_paid`` (negative), ``total``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> leg = swap_carry(100e6, 0.0366, 0.0435, dt.date(2025, 4, 4), dt.date(2026, 4, 4))
+    >>> round(leg["total"])  # 69bp on $100mn for 365 / 360 of a year
+    699583
+    """
+    s, h = _horizon(start, horizon)
+    n = float(check_positive(as_real(notional, "notional"), "notional"))
+    k = float(check_rate(as_real(fixed_rate, "fixed_rate"), "fixed_rate"))
+    f = float(check_rate(as_real(sofr, "sofr"), "sofr"))
+    a = act_360(s, h)
+    parts = {"sofr_received": n * f * a, "fixed_paid": -n * k * a}
+    return pd.Series({**parts, "total": parts["sofr_received"] + parts["fixed_paid"]})
+
+
+def swap_value_at_horizon(
+    curve: SofrCurve,
+    trade_date: dt.date,
+    tenor_years: int,
+    fixed_rate: float,
+    notional: float,
+    horizon: dt.date,
+    sofr: float,
+) -> float:
+    """Value to the payer of fixed of a spot-starting SOFR OIS at a horizon, curve unchanged.
+
+    *Unchanged* means unchanged in time to maturity: the curve seen from ``horizon`` has the
+    same discount factor ``t`` years ahead as ``curve`` has ``t`` years after its reference
+    date (the pillars move forward with the calendar). SOFR is realised at ``sofr`` from the
+    effective date to the horizon; the rest of the first period compounds at the rolled curve's
+    forward rate. The value is the swap's carry accrued so far plus its *roll-down*, what the
+    shorter swap's lower or higher par rate is worth against the fixed rate.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The curve at the trade date (its reference date).
+    trade_date : datetime.date
+        Trade date of the swap, the curve's reference date.
+    tenor_years : int
+        Tenor in whole years.
+    fixed_rate : float
+        The swap's fixed rate, decimal.
+    notional : float
+        Notional, dollars, positive.
+    horizon : datetime.date
+        The date it is valued, after the effective date and before the first period ends.
+    sofr : float
+        SOFR realised from the effective date to the horizon, decimal, ACT/360.
+
+    Returns
+    -------
+    float
+        Dollars, valued at the horizon.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> curve = SofrCurve(dt.date(2025, 4, 2), [dt.date(2035, 4, 2)], [0.68])  # flat forward
+    >>> k = ois_par_rate(curve, dt.date(2025, 4, 2), 10)
+    >>> sofr = curve.forward_rate(dt.date(2025, 4, 4), dt.date(2025, 7, 4))  # as forecast
+    >>> value = swap_value_at_horizon(curve, dt.date(2025, 4, 2), 10, k, 1e8,
+    ...                               dt.date(2025, 7, 4), sofr)
+    >>> abs(value) < 1e-6  # a flat curve does not roll, and SOFR came in as forecast: nothing
+    True
+    """
+    curve = _curve(curve)
+    trade = _trade_date(trade_date)
+    if trade != curve.reference_date:
+        raise ValueError(f"trade_date {trade} must be the curve's reference date")
+    tenor = _tenors(tenor_years)
+    if tenor.ndim:
+        raise TypeError("tenor_years must be one whole number of years")
+    k = float(check_rate(as_real(fixed_rate, "fixed_rate"), "fixed_rate"))
+    n = float(check_positive(as_real(notional, "notional"), "notional"))
+    f = float(check_rate(as_real(sofr, "sofr"), "sofr"))
+    starts, ends, pays = _period_dates(effective_date(trade), int(tenor))
+    h = as_date(horizon, "horizon")
+    if not starts[0] < h < ends[0]:
+        raise ValueError(f"horizon {h} must be after {starts[0]} and before {ends[0]}")
+    shift = h - trade
+    rolled = SofrCurve(h, [d + shift for d in curve.dates], curve.discount_factors)
+    realised = 1 + f * act_360(starts[0], h)
+    floating = [realised / rolled.discount(ends[0]) - 1]
+    later = zip(starts[1:], ends[1:], strict=True)
+    floating += [rolled.discount(s) / rolled.discount(e) - 1 for s, e in later]
+    accrual = np.array([act_360(s, e) for s, e in zip(starts, ends, strict=True)])
+    df_pay = rolled.discount(list(pays))
+    return float(n * np.sum((np.asarray(floating) - k * accrual) * df_pay))
+
+
+def vm_call(
+    spread_change_bp: object,
+    *,
+    position: float,
+    equity: float,
+    dv01: float,
+    haircut: float,
+    initial_margin: float,
+) -> pd.DataFrame:
+    """A fall in the swap spread through variation margin and the release of initial margin.
+
+    The mechanics of a cleared swap and a repo, leg by leg, when the spread moves by
+    ``spread_change_bp`` and rates are otherwise unchanged in level: the fund pays its loss
+    ``dv01 x |move|`` in cash, one for one, as variation margin on whichever leg lost (repo
+    margin on the note, clearing-house margin on the swap). A fund with no cash beyond its
+    margins meets the call by cutting a share ``x`` of the whole trade: selling the note repays
+    its repo and frees the haircut, ``haircut x`` the note's value, and unwinding the swap
+    releases its initial margin pro rata, so
+
+    ``x = call / (haircut x position_after + initial_margin)``, sale ``= x x position_after``.
+
+    The move is taken as a rise in the note's yield with swap rates unchanged (the note
+    cheapens), so the note's value falls by the loss. Initial margin is taken as unchanged by
+    the move; a rise is :func:`margin_hike`.
+
+    Parameters
+    ----------
+    spread_change_bp : float or array_like
+        Change in the swap spread, bp; a fall (negative) loses.
+    position : float
+        Market value of the note, dollars, positive.
+    equity : float
+        The fund's equity, dollars, at least ``haircut x position + initial_margin``; the
+        excess is spare cash that pays the call first.
+    dv01 : float
+        DV01 of each (matched) leg, dollars per bp of the spread, positive.
+    haircut : float
+        Repo haircut, a fraction in [0, 1).
+    initial_margin : float
+        Initial margin on the swap, dollars, not negative; ``haircut`` and it not both zero.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per move: ``spread_change_bp``, ``loss`` and ``call`` (dollars, both the loss
+        on a fall), ``spare_cash``, ``released_per_share`` (margin freed by cutting the whole
+        trade), ``sale_share`` and ``sale`` (dollars of note sold; NaN shares once the loss
+        exceeds the equity, when everything goes), ``equity_after``.
+
+    Examples
+    --------
+    >>> out = vm_call(-10.0, position=1e9, equity=24e6, dv01=800e3, haircut=0.0,
+    ...               initial_margin=24e6)
+    >>> out.loc[0, ["call", "sale_share"]].round(4).tolist()  # $8mn of $24mn margin: a third
+    [8000000.0, 0.3333]
+    """
+    move = np.ravel(as_float_array(spread_change_bp, "spread_change_bp"))
+    p = float(check_positive(as_real(position, "position"), "position"))
+    e = float(check_positive(as_real(equity, "equity"), "equity"))
+    d = float(check_positive(as_real(dv01, "dv01"), "dv01"))
+    h = float(check_fraction(as_real(haircut, "haircut"), "haircut", allow_zero=True))
+    im = float(check_nonnegative(as_real(initial_margin, "initial_margin"), "initial_margin"))
+    if h == 0 and im == 0:
+        raise ValueError("haircut and initial_margin must not both be zero")
+    if e < h * p + im:
+        raise ValueError(
+            f"equity {e!r} must be at least haircut x position + initial_margin {h * p + im!r}"
+        )
+    pnl = d * move
+    if np.any(np.abs(pnl) > p):
+        raise ValueError("spread_change_bp x dv01 must not exceed the position in size")
+    loss = np.maximum(-pnl, 0.0)
+    spare = e - h * p - im
+    call = loss
+    p_after = p - loss  # the note's yield rises, swap rates stay: the note takes the loss
+    released = h * p_after + im
+    short = np.maximum(call - spare, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(loss >= e, np.nan, short / released)
+    share = np.where(share > 1, np.nan, share)
+    sale = np.where(np.isnan(share), p_after, share * p_after)
+    return pd.DataFrame(
+        {
+            "spread_change_bp": move,
+            "loss": loss,
+            "call": call,
+            "spare_cash": np.full(move.shape, spare),
+            "released_per_share": released,
+            "sale_share": share,
+            "sale": sale,
+            "equity_after": e + pnl,
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Matched-maturity swap spreads
+# --------------------------------------------------------------------------------------------
+
+
+def matched_maturity_swap_rate(curve: SofrCurve, trade_date: dt.date, maturity: dt.date) -> float:
+    """Par SOFR swap rate interpolated to a bond's maturity date.
+
+    The par rates of the two whole-year spot-starting swaps whose last periods end either side
+    of ``maturity`` (:func:`ois_par_rate`), interpolated linearly in calendar days between their
+    end dates. This is the *interpolated* swap rate a matched-maturity swap spread uses; a swap
+    struck to the bond's own dates, with a broken period, would differ from it by the curve's
+    curvature between the two tenors.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date, a business day on or after the curve's reference date.
+    maturity : datetime.date
+        The bond's maturity, between the end of the 1-year and of the
+        :data:`MAX_TENOR_YEARS`-year swap.
+
+    Returns
+    -------
+    float
+        Par swap rate, decimal, annual ACT/360.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> round(matched_maturity_swap_rate(curve, trade, dt.date(2034, 10, 4)), 5)  # ~halfway
+    0.0365
+    """
+    trade = _trade_date(trade_date)
+    m = as_date(maturity, "maturity")
+    ends = _period_dates(effective_date(trade), MAX_TENOR_YEARS)[1]
+    if not ends[0] <= m <= ends[-1]:
+        raise ValueError(
+            f"maturity {m} must be between {ends[0]} and {ends[-1]}, the ends of the 1-year and "
+            f"{MAX_TENOR_YEARS}-year swaps"
+        )
+    # ends[n - 1] <= maturity <= ends[n]: between the n- and (n + 1)-year swaps
+    n = min(max(int(np.searchsorted([e.toordinal() for e in ends], m.toordinal())), 1), 49)
+    low, high = ois_par_rate(curve, trade, [n, n + 1])
+    w = (m - ends[n - 1]).days / (ends[n] - ends[n - 1]).days
+    return float(low + w * (high - low))
+
+
+def matched_maturity_spread_bp(
+    curve: SofrCurve, trade_date: dt.date, maturity: dt.date, treasury_yield: float
+) -> float:
+    """Matched-maturity swap spread of a Treasury: the swap rate at its maturity less its yield.
+
+    The swap rate is :func:`matched_maturity_swap_rate`, so the spread compares the bond with a
+    swap of its own maturity rather than with the nearest whole-year (benchmark) swap.
+
+    Parameters
+    ----------
+    curve : SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date.
+    maturity : datetime.date
+        The Treasury's maturity.
+    treasury_yield : float
+        The Treasury's yield to maturity, decimal.
+
+    Returns
+    -------
+    float
+        Basis points.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> round(matched_maturity_spread_bp(curve, trade, dt.date(2034, 10, 4), 0.0420), 1)
+    -55.0
+    """
+    rate = matched_maturity_swap_rate(curve, trade_date, maturity)
+    return float(swap_spread_bp(rate, treasury_yield))

@@ -51,6 +51,8 @@ __all__ = [
     "curve_grid",
     "shock_chart",
     "shock_grid",
+    "spread_term_chart",
+    "spread_term_grid",
 ]
 
 _MN = 1e6
@@ -512,8 +514,9 @@ def shock_grid(
     """Loss, margin call and forced sale of a swap-spread trade over spread moves and leverage.
 
     For each leverage ``L`` the fund's equity is ``position / L``; each spread move goes
-    through :func:`treasury_rv.swaps.spread_shock` (the library's one margin model, applied
-    to the Treasury and the swap together). Illustrative.
+    through :func:`treasury_rv.swaps.vm_call`: the loss is called as variation margin, spare
+    cash pays first, and the rest is raised by cutting the trade, which frees the repo haircut
+    and releases the swap's initial margin pro rata. Illustrative.
 
     Parameters
     ----------
@@ -545,7 +548,7 @@ def shock_grid(
     >>> grid = shock_grid(100e6, 85_000.0, 0.0, 1.275e6, spread_moves_bp=[-20.0, -5.0],
     ...                   leverages=[40.0, 50.0])
     >>> grid.loc[grid["leverage"] == 50, "sale_mn"].round(1).tolist()
-    [74.8, 0.0]
+    [75.2, 0.0]
     """
     p = float(check_positive(as_real(position, "position"), "position"))
     moves = _grid_values(spread_moves_bp, "spread_moves_bp")
@@ -560,14 +563,16 @@ def shock_grid(
     frames = []
     for lev in levs:
         equity = p / lev
-        out = swaps.spread_shock(
+        out = swaps.vm_call(
             moves, position=p, equity=equity, dv01=dv01, haircut=haircut,
             initial_margin=initial_margin,
         )  # fmt: skip
         sale = out["sale"].to_numpy()
-        held = out["position_after"].to_numpy()
+        held = p - out["loss"].to_numpy()  # the note after the move
+        gone = out["equity_after"].to_numpy() <= 0
+        sale = np.where(gone, np.maximum(held, 0.0), sale)
         zone = np.where(
-            out["wiped_out"],
+            gone,
             "equity gone",
             np.where(
                 sale > 0,
@@ -707,5 +712,129 @@ def shock_chart(
             "for a range of moves, with points coloured by whether spare cash pays the margin "
             "call, a forced sale is needed, or the equity is gone. Sliders set the leverage and "
             "the move described above the chart."
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The term structure of swap spreads: matched maturity and to the benchmark swap
+# --------------------------------------------------------------------------------------------
+
+_MATCHED = "Matched maturity (swap interpolated to the note)"
+_BENCHMARK = "To the benchmark swap (whole-year tenor)"
+
+
+def spread_term_grid(
+    curve: swaps.SofrCurve,
+    trade_date: dt.date,
+    notes: pd.DataFrame,
+) -> pd.DataFrame:
+    """Swap spreads of a set of Treasuries, matched-maturity and to the benchmark swap.
+
+    For each note the matched-maturity spread uses
+    :func:`treasury_rv.swaps.matched_maturity_spread_bp`; the spread to the benchmark uses the
+    par rate of the whole-year swap of the note's benchmark tenor
+    (:func:`treasury_rv.swaps.ois_par_rate`). Illustrative when the curve is.
+
+    Parameters
+    ----------
+    curve : treasury_rv.swaps.SofrCurve
+        The SOFR curve.
+    trade_date : datetime.date
+        Trade date.
+    notes : pandas.DataFrame
+        One row per note: ``label`` (str), ``maturity`` (datetime.date), ``tenor`` (the
+        benchmark swap's whole years) and ``yield`` (decimal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table, two rows per note: ``label``, ``years`` (ACT/365 from the trade date to
+        maturity), ``tenor``, ``series`` and ``spread_bp``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = swaps.SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> notes = pd.DataFrame({"label": ["Nov-34"], "maturity": [dt.date(2034, 11, 15)],
+    ...                       "tenor": [10], "yield": [0.0422]})
+    >>> spread_term_grid(curve, trade, notes)["spread_bp"].round(1).tolist()
+    [-55.8, -52.0]
+    """
+    data = chart_frame(notes, ["label", "maturity", "tenor", "yield"], "notes")
+    check_rows(2 * len(data), "spread_term_grid")
+    rows = []
+    named = data[["label", "maturity", "tenor", "yield"]].rename(columns={"yield": "yld"})
+    for note in named.itertuples(index=False):
+        matched = swaps.matched_maturity_spread_bp(curve, trade_date, note.maturity, note.yld)
+        bench_rate = swaps.ois_par_rate(curve, trade_date, int(note.tenor))
+        bench = swaps.swap_spread_bp(bench_rate, note.yld)
+        years = (note.maturity - trade_date).days / 365.0
+        for series, value in ((_MATCHED, matched), (_BENCHMARK, bench)):
+            rows.append(
+                {
+                    "label": str(note.label),
+                    "years": years,
+                    "tenor": int(note.tenor),
+                    "series": series,
+                    "spread_bp": float(value),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def spread_term_chart(grid: pd.DataFrame) -> alt.LayerChart:
+    """The term structure of swap spreads: both definitions against the notes' maturities.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        Output of :func:`spread_term_grid`.
+
+    Returns
+    -------
+    altair.LayerChart
+        Lines with points, one colour per definition, spread (bp) against years to maturity,
+        with a tooltip naming each note and its benchmark swap.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> trade = dt.date(2025, 4, 2)
+    >>> curve = swaps.SofrCurve.bootstrap(trade, [9, 10], [0.0360, 0.0370])
+    >>> notes = pd.DataFrame({"label": ["Nov-34"], "maturity": [dt.date(2034, 11, 15)],
+    ...                       "tenor": [10], "yield": [0.0422]})
+    >>> chart = spread_term_chart(spread_term_grid(curve, trade, notes))
+    """
+    cols = ["label", "years", "tenor", "series", "spread_bp"]
+    data = chart_frame(grid, cols, "grid")[cols]
+    unknown = set(data["series"]) - {_MATCHED, _BENCHMARK}
+    if unknown:
+        raise ValueError(f"grid has series the chart does not draw: {sorted(unknown)}")
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[_MATCHED, _BENCHMARK], range=[PALETTE[0], PALETTE[1]]),
+        legend=_STACKED,
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("years:Q", title="Years to maturity"),
+        y=alt.Y("spread_bp:Q", title="Swap spread (bp)"),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("label:N", title="Note"),
+            alt.Tooltip("tenor:Q", title="Benchmark swap (years)"),
+            alt.Tooltip("series:N", title="Spread"),
+            alt.Tooltip("spread_bp:Q", title="Spread (bp)", format=".1f"),
+        ],
+    )
+    chart = alt.layer(base.mark_line(), base.mark_point(filled=True, size=50))
+    return chart.properties(
+        width="container",
+        height=240,
+        description=(
+            "Line chart: swap spreads of Treasury notes against their years to maturity, "
+            "measured two ways: against a swap interpolated to each note's maturity, and "
+            "against the whole-year benchmark swap."
         ),
     )
