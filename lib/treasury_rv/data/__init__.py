@@ -15,13 +15,17 @@ import pandas as pd
 # The loaders are re-exported here (``from treasury_rv.data import sofr_rates``) and
 # documented in their own module, :mod:`treasury_rv.data.loaders`.
 from treasury_rv.data.loaders import (  # noqa: F401
+    CACHE_KINDS,
     CFTC_TREASURY_CODES,
     DownloadError,
     FormatChangedError,
+    cached_file,
     cftc_treasury_positions,
     default_cache_dir,
     fed_fitted_curve,
     fed_svensson_parameters,
+    provenance,
+    publisher_url,
     sample,
     sample_names,
     sample_note,
