@@ -613,13 +613,18 @@ class PublisherServer:
 
     ``routes`` maps a path with its query (as the loaders ask for it) to a list of answers,
     used in turn (the last one repeats): ``("ok", body)``, ``(status, body)`` for an HTTP
-    error, ``("truncate", body)`` (announces the full length, sends half, closes) or
-    ``("hang", seconds)`` (answers nothing for that long).
+    error, ``("truncate", body)`` (announces the full length, sends half, closes),
+    ``("stall", (body, seconds))`` (sends half, then nothing for that long) or
+    ``("hang", seconds)`` (answers nothing for that long). ``most_at_once`` is the largest
+    number of requests it was answering at the same time.
     """
 
     def __init__(self):
         self.routes: dict[str, list[tuple[object, object]]] = {}
         self.requests: list[str] = []
+        self.most_at_once = 0
+        self._active = 0
+        self._lock = threading.Lock()
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -627,19 +632,33 @@ class PublisherServer:
                 pass
 
             def do_GET(self):
-                owner.requests.append(self.path)
+                with owner._lock:
+                    owner.requests.append(self.path)
+                    owner._active += 1
+                    owner.most_at_once = max(owner.most_at_once, owner._active)
+                try:
+                    self.answer()
+                finally:
+                    with owner._lock:
+                        owner._active -= 1
+
+            def answer(self):
                 answers = owner.routes.get(self.path, [(404, b"not here")])
                 kind, body = answers.pop(0) if len(answers) > 1 else answers[0]
                 if kind == "hang":
                     time.sleep(body)
                     return
-                status = 200 if kind in ("ok", "truncate") else int(kind)
+                pause = 0.0
+                if kind == "stall":
+                    body, pause = body
+                status = 200 if kind in ("ok", "truncate", "stall") else int(kind)
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if kind == "truncate":
+                if kind in ("truncate", "stall"):
                     self.wfile.write(body[: len(body) // 2])
                     self.wfile.flush()
+                    time.sleep(pause)
                     self.close_connection = True
                     return
                 self.wfile.write(body)
