@@ -102,6 +102,19 @@ def _weekly(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return frame.groupby(keys, sort=True).tail(1).reset_index(drop=True)
 
 
+def _cached_start(source: str, cache_dir: str | os.PathLike | None) -> dt.date:
+    """First day of the first file of ``source`` in the cache (``fetch --since`` may skip some)."""
+    first = fetch._FIRST[source]
+    for url, arguments in fetch.planned_files(source, first, dt.date.today()):
+        if loaders.cached_file(url, fetch._KIND[source], cache_dir).is_file():
+            year = arguments.get("year")
+            return first if year is None else max(first, dt.date(year, 1, 1))
+    raise loaders.DownloadError(
+        f"no {source} file is in the cache at {cache_dir or loaders.default_cache_dir()}: run "
+        f"`python -m treasury_rv.data fetch --only {source}` first."
+    )
+
+
 def as_of(source: str, cache_dir: str | os.PathLike | None = None) -> str | None:
     """When the newest cached file of a ``fetch`` source was fetched (UTC date), if any.
 
@@ -110,7 +123,7 @@ def as_of(source: str, cache_dir: str | os.PathLike | None = None) -> str | None
     source : str
         One of :data:`treasury_rv.data.fetch.SOURCES`.
     cache_dir : str or os.PathLike, optional
-        Cache folder; by default :func:`treasury_rv.data.default_cache_dir`.
+        Cache folder; by default :func:`treasury_rv.data.loaders.default_cache_dir`.
     """
     if source not in fetch.SOURCES:
         raise ValueError(f"source must be one of {list(fetch.SOURCES)}, got {source!r}")
@@ -138,7 +151,7 @@ def footprint_frame(
     ----------
     reading : {"snapshot", "cache"}
         The shipped snapshot ``cftc-positions`` (published weeks of 2025 and 2026, in the
-        10-year note contracts), or every week since 2010 from the cache.
+        10-year note contracts), or every week in the cache (``fetch`` takes 2010 on).
     cache_dir : str or os.PathLike, optional
         Cache folder, for ``reading="cache"``.
 
@@ -163,7 +176,8 @@ def footprint_frame(
         )
         out["notional_bn"] = _notional_bn(out)
     elif reading == "cache":
-        tff = loaders.cftc_treasury_positions(start=dt.date(2010, 1, 1), cache_dir=cache_dir)
+        start = _cached_start("cftc", cache_dir)
+        tff = loaders.cftc_treasury_positions(start=start, cache_dir=cache_dir)
         tff["asset_mgr_net"] = tff["asset_mgr_long"] - tff["asset_mgr_short"]
         long = tff.melt(
             id_vars=["date", "contract"],
@@ -201,7 +215,7 @@ def onoff_gap_frame(
         The shipped dates where both are on record (Treasury's closes, as FRED DGS10, and the
         Fed's published Svensson parameters, whose 10-year par yield is recomputed with
         :class:`treasury_rv.curves.SvenssonCurve`), or the cached files (Treasury's "10 Yr"
-        column and the Fed's ``SVENPY10``) since 1990, weekly.
+        column and the Fed's ``SVENPY10``) from the first cached year, weekly.
     cache_dir : str or os.PathLike, optional
         Cache folder, for ``reading="cache"``.
 
@@ -224,9 +238,10 @@ def onoff_gap_frame(
                 rows.append((row["date"], float(ten[row["date"]]), float(curve.par_yield(10.0))))
         out = pd.DataFrame(rows, columns=["date", "treasury_10y", "fitted_10y"])
     elif reading == "cache":
-        par = loaders.treasury_par_curve(start=dt.date(1990, 1, 1), cache_dir=cache_dir)
+        start = _cached_start("treasury", cache_dir)
+        par = loaders.treasury_par_curve(start=start, cache_dir=cache_dir)
         ten = par[par["tenor"] == "10 Yr"].set_index("date")["par_yield"]
-        fed = loaders.fed_fitted_curve(start=dt.date(1990, 1, 1), cache_dir=cache_dir)
+        fed = loaders.fed_fitted_curve(start=start, cache_dir=cache_dir)
         fitted = fed.set_index("date")["SVENPY10"]
         both = pd.concat([ten.rename("treasury_10y"), fitted.rename("fitted_10y")], axis=1)
         out = _weekly(both.dropna().rename_axis("date").reset_index())
@@ -299,7 +314,7 @@ def yields_frame(
     ----------
     reading : {"snapshot", "cache"}
         The closes shipped in ``daily_closes`` (FRED DGS10 and DGS30 on the episodes' key
-        dates), or Treasury's curve since 1990 from the cache, weekly.
+        dates), or Treasury's curve from the first cached year, weekly.
     cache_dir : str or os.PathLike, optional
         Cache folder, for ``reading="cache"``.
 
@@ -319,7 +334,8 @@ def yields_frame(
             }
         )
     elif reading == "cache":
-        par = loaders.treasury_par_curve(start=dt.date(1990, 1, 1), cache_dir=cache_dir)
+        start = _cached_start("treasury", cache_dir)
+        par = loaders.treasury_par_curve(start=start, cache_dir=cache_dir)
         par = par[par["tenor"].isin(["10 Yr", "30 Yr"])]
         out = _weekly(par, by=["tenor"])
         out = pd.DataFrame(

@@ -243,7 +243,7 @@ def fetch(
     refresh : bool
         Download every file again, even those cached.
     cache_dir : str or os.PathLike, optional
-        Cache folder; by default :func:`treasury_rv.data.default_cache_dir`.
+        Cache folder; by default :func:`treasury_rv.data.loaders.default_cache_dir`.
     timeout : float, optional
         Seconds to wait for each answer (default: each loader's).
     today : datetime.date, optional

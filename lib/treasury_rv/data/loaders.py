@@ -76,10 +76,14 @@ from treasury_rv._site import building_static_site
 from treasury_rv._validate import as_date, as_real
 
 __all__ = [
+    "CACHE_KINDS",
     "CFTC_TREASURY_CODES",
+    "DATA_ENV",
     "DownloadError",
     "FormatChangedError",
-    "CACHE_KINDS",
+    "MIRROR_ENV",
+    "RETRIES",
+    "RETRY_BACKOFF",
     "cached_file",
     "cftc_treasury_positions",
     "default_cache_dir",
