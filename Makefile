@@ -30,6 +30,10 @@ lint: $(STAMP)
 test: lint book pdf
 	$(BIN)/python -m pytest
 
+## data: download the public series the book uses into the cache (`python -m treasury_rv.data fetch`)
+data: $(STAMP)
+	$(BIN)/python -m treasury_rv.data fetch
+
 ## bench: build time, library throughput and page weight
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -2,16 +2,22 @@
 
 Every test reads small files made in each publisher's layout (``tests/fixtures``; their
 numbers are test inputs, not published values) or the shipped samples. No test touches the
-network: downloads go to ``file://`` addresses or to a replaced ``urllib.request.urlopen``.
+network: downloads go to ``file://`` addresses, to a replaced ``urllib.request.urlopen``, or to
+a server the test starts on 127.0.0.1 that serves the fixtures and then misbehaves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import http.server
 import io
 import json
 import math
+import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -55,11 +61,26 @@ def reader_session(monkeypatch):
     monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def waits(monkeypatch):
+    """Record the back-off waits between retries instead of sleeping through them."""
+    slept: list[float] = []
+    monkeypatch.setattr(loaders, "_sleep", slept.append)
+    monkeypatch.delenv(loaders.MIRROR_ENV, raising=False)
+    monkeypatch.delenv(loaders.DATA_ENV, raising=False)
+    return slept
+
+
 @pytest.fixture
 def opener(monkeypatch):
     fake = FakeOpener()
     monkeypatch.setattr(urllib.request, "urlopen", fake)
     return fake
+
+
+def cached_files(folder: Path) -> list[Path]:
+    """The cached downloads in ``folder``, without their provenance sidecars."""
+    return [p for p in folder.iterdir() if p.suffix != ".json"]
 
 
 def renamed(path: Path, old: str, new: str, tmp_path: Path) -> Path:
@@ -284,7 +305,7 @@ def test_second_call_reads_the_cache_and_refresh_downloads_again(tmp_path):
     url = original.as_uri()
     cache = tmp_path / "cache"
     first = data.sofr_rates(source=url, cache_dir=cache)
-    assert len(list(cache.iterdir())) == 1
+    assert len(cached_files(cache)) == 1
     changed = json.loads(SOFR.read_text())
     changed["refRates"][0]["percentRate"] = 5.00
     original.write_text(json.dumps(changed))
@@ -312,7 +333,7 @@ def test_cache_folder_defaults_to_the_environment_variable(opener, tmp_path, mon
     assert data.default_cache_dir() == tmp_path / "env-cache"
     opener.pages = {loaders.FED_FITTED_CURVE_URL: FED.read_bytes()}
     data.fed_fitted_curve()
-    assert len(list((tmp_path / "env-cache").iterdir())) == 1
+    assert len(cached_files(tmp_path / "env-cache")) == 1
 
 
 def test_cache_folder_without_the_variable_is_the_users(monkeypatch, tmp_path):
@@ -356,6 +377,7 @@ def test_timeout_is_a_download_error(opener, tmp_path):
     opener.error = TimeoutError("timed out")
     with pytest.raises(DownloadError, match="within 30 s"):
         data.sofr_rates(D(2024, 1, 2), D(2024, 1, 3), cache_dir=tmp_path)
+    assert len(opener.calls) == 1 + loaders.RETRIES
 
 
 def test_http_error_is_a_download_error_with_the_status(opener, tmp_path):
@@ -580,3 +602,205 @@ def test_cftc_sample_has_the_six_treasury_contracts_and_leaves_out_the_rest():
     assert sorted(set(tff["contract"])) == sorted(data.CFTC_TREASURY_CODES)
     assert tff.groupby("date").size().tolist() == [6, 6]
     assert "13874A" in data.sample_path("cftc_tff").read_text()  # a non-Treasury market
+
+
+# --------------------------------------------------------------------------------------
+# Against a server on 127.0.0.1: the fixtures served, then the faults
+
+
+class PublisherServer:
+    """A local HTTP server standing in for the publishers (``$TREASURY_RV_MIRROR``).
+
+    ``routes`` maps a path with its query (as the loaders ask for it) to a list of answers,
+    used in turn (the last one repeats): ``("ok", body)``, ``(status, body)`` for an HTTP
+    error, ``("truncate", body)`` (announces the full length, sends half, closes),
+    ``("stall", (body, seconds))`` (sends half, then nothing for that long) or
+    ``("hang", seconds)`` (answers nothing for that long). ``most_at_once`` is the largest
+    number of requests it was answering at the same time.
+    """
+
+    def __init__(self):
+        self.routes: dict[str, list[tuple[object, object]]] = {}
+        self.requests: list[str] = []
+        self.most_at_once = 0
+        self._active = 0
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+                pass
+
+            def do_GET(self):
+                with owner._lock:
+                    owner.requests.append(self.path)
+                    owner._active += 1
+                    owner.most_at_once = max(owner.most_at_once, owner._active)
+                try:
+                    self.answer()
+                finally:
+                    with owner._lock:
+                        owner._active -= 1
+
+            def answer(self):
+                answers = owner.routes.get(self.path, [(404, b"not here")])
+                kind, body = answers.pop(0) if len(answers) > 1 else answers[0]
+                if kind == "hang":
+                    time.sleep(body)
+                    return
+                pause = 0.0
+                if kind == "stall":
+                    body, pause = body
+                status = 200 if kind in ("ok", "truncate", "stall") else int(kind)
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if kind in ("truncate", "stall"):
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    time.sleep(pause)
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def serve(self, url: str, *answers: tuple[object, object]) -> str:
+        """Answer the publisher's ``url`` (its path and query) with ``answers``, in turn."""
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.routes[path] = list(answers)
+        return self.base + path
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def publisher(monkeypatch):
+    server = PublisherServer()
+    monkeypatch.setenv(loaders.MIRROR_ENV, server.base)
+    yield server
+    server.stop()
+
+
+ERROR_PAGE = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>\n"
+FED_URL = loaders.FED_FITTED_CURVE_URL
+
+
+def cached_fed(cache: Path) -> Path:
+    return loaders.cached_file(FED_URL, loaders.CACHE_KINDS["fed_fitted_curve"], cache)
+
+
+def test_a_download_is_cached_with_its_provenance(publisher, tmp_path):
+    mirrored = publisher.serve(FED_URL, ("ok", FED.read_bytes()))
+    fed = data.fed_fitted_curve(cache_dir=tmp_path)
+    assert len(fed) == len(data.fed_fitted_curve(source=FED))
+    path = cached_fed(tmp_path)
+    assert path.read_bytes() == FED.read_bytes()
+    record = data.provenance(path)
+    assert record["url"] == FED_URL and record["fetched_from"] == mirrored
+    assert record["bytes"] == len(FED.read_bytes())
+    assert record["sha256"] == hashlib.sha256(FED.read_bytes()).hexdigest()
+    fetched = dt.datetime.fromisoformat(record["fetched_at"])
+    assert abs(dt.datetime.now(dt.UTC) - fetched) < dt.timedelta(minutes=5)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_an_error_page_served_as_a_success_is_never_cached(publisher, tmp_path):
+    mirrored = publisher.serve(FED_URL, ("ok", ERROR_PAGE))
+    with pytest.raises(FormatChangedError) as info:
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    assert mirrored in str(info.value) and "Nothing was written" in str(info.value)
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_a_failed_refresh_keeps_the_good_copy_and_says_so(publisher, tmp_path):
+    publisher.serve(
+        FED_URL,
+        ("ok", FED.read_bytes()),
+        ("ok", ERROR_PAGE),
+        ("ok", FED.read_bytes().replace(b",SVENY10,", b",SVENY_10,")),
+        (404, b"gone"),
+    )
+    good = data.fed_fitted_curve(cache_dir=tmp_path)
+    record = data.provenance(cached_fed(tmp_path))
+    for expected in (FormatChangedError, FormatChangedError, DownloadError):
+        with pytest.raises(expected, match="previous copy .* is kept") as info:
+            data.fed_fitted_curve(cache_dir=tmp_path, refresh=True)
+        assert record["fetched_at"] in str(info.value)
+        assert cached_fed(tmp_path).read_bytes() == FED.read_bytes()
+        assert data.provenance(cached_fed(tmp_path)) == record
+        assert data.fed_fitted_curve(cache_dir=tmp_path).equals(good)
+
+
+def test_a_renamed_column_on_refresh_is_named_and_the_copy_kept(publisher, tmp_path):
+    renamed_fed = FED.read_bytes().replace(b",SVENY10,", b",SVENY_10,")
+    publisher.serve(FED_URL, ("ok", FED.read_bytes()), ("ok", renamed_fed))
+    data.fed_fitted_curve(cache_dir=tmp_path)
+    with pytest.raises(FormatChangedError, match="'SVENY10'"):
+        data.fed_fitted_curve(cache_dir=tmp_path, refresh=True)
+    assert cached_fed(tmp_path).read_bytes() == FED.read_bytes()
+
+
+def test_a_server_error_is_retried_with_backoff(publisher, tmp_path, waits):
+    publisher.serve(FED_URL, (500, b"busy"), (503, b"busy"), ("ok", FED.read_bytes()))
+    data.fed_fitted_curve(cache_dir=tmp_path)
+    assert len(publisher.requests) == 3
+    assert waits == [loaders.RETRY_BACKOFF, 2 * loaders.RETRY_BACKOFF]
+
+
+def test_a_server_error_that_lasts_gives_up_after_the_retries(publisher, tmp_path, waits):
+    mirrored = publisher.serve(FED_URL, (500, b"busy"))
+    with pytest.raises(DownloadError) as info:
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    message = str(info.value)
+    assert mirrored in message and "HTTP 500" in message and "try again later" in message
+    assert len(publisher.requests) == 1 + loaders.RETRIES
+    assert waits == [loaders.RETRY_BACKOFF * 2**i for i in range(loaders.RETRIES)]
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_a_client_error_is_never_retried(publisher, tmp_path, waits):
+    mirrored = publisher.serve(FED_URL, (404, b"no such file"))
+    with pytest.raises(DownloadError, match="HTTP 404") as info:
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    assert mirrored in str(info.value) and "moved" in str(info.value)
+    assert len(publisher.requests) == 1 and waits == []
+
+
+def test_a_truncated_body_is_retried_then_refused(publisher, tmp_path, waits):
+    publisher.serve(FED_URL, ("truncate", FED.read_bytes()))
+    with pytest.raises(DownloadError, match="cut short"):
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    assert len(publisher.requests) == 1 + loaders.RETRIES
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_no_answer_within_the_timeout_is_retried_then_refused(publisher, tmp_path, monkeypatch):
+    monkeypatch.setattr(loaders, "RETRIES", 1)
+    mirrored = publisher.serve(FED_URL, ("hang", 1.5))
+    with pytest.raises(DownloadError, match="no answer within 0.2 s, 2 times") as info:
+        data.fed_fitted_curve(cache_dir=tmp_path, timeout=0.2)
+    assert mirrored in str(info.value)
+    assert len(publisher.requests) == 2
+
+
+def test_the_build_reads_the_cache_only_when_asked(publisher, tmp_path, monkeypatch):
+    publisher.serve(FED_URL, ("ok", FED.read_bytes()))
+    fetched = data.fed_fitted_curve(cache_dir=tmp_path)
+    monkeypatch.setenv(STATIC_SITE_ENV, "1")
+    with pytest.raises(DownloadError, match="never reads the network"):
+        data.fed_fitted_curve(cache_dir=tmp_path)
+    monkeypatch.setenv(loaders.DATA_ENV, "cache")
+    assert data.fed_fitted_curve(cache_dir=tmp_path, refresh=True).equals(fetched)
+    assert len(publisher.requests) == 1
+    with pytest.raises(DownloadError, match="run `python -m treasury_rv.data fetch`"):
+        data.sofr_rates(D(2024, 1, 2), D(2024, 1, 3), cache_dir=tmp_path)
+    assert len(publisher.requests) == 1

@@ -23,23 +23,36 @@ Every loader takes the same keyword arguments:
     download is kept there and read back on the next call with the same address; the cache
     never expires on its own.
 ``refresh``
-    ``True`` downloads again and overwrites the cached copy (for the current year's files,
-    which the publishers extend every day or week).
+    ``True`` downloads again and replaces the cached copy (for the current year's files,
+    which the publishers extend every day or week) once the new file has parsed.
 ``timeout``
-    Seconds to wait for the publisher before giving up (no retries).
+    Seconds to wait for the publisher; a timeout, an HTTP 5xx answer or a body cut short is
+    tried again up to :data:`RETRIES` times, after waits of :data:`RETRY_BACKOFF` seconds
+    doubling each time. An HTTP 4xx answer is never retried.
+
+A download is parsed, and so checked against the publisher's layout, before it is written to
+the cache (through a temporary file renamed into place): an error page served as a success, a
+truncated file or a changed layout never replaces a good copy, and the error says whether a
+previous copy was kept. Beside each cached file a ``.json`` sidecar records the publisher's
+address, the address read (``$TREASURY_RV_MIRROR`` can point every publisher at one mirror,
+see :func:`publisher_url`), the time it was fetched, its size and SHA-256 (:func:`provenance`).
+``python -m treasury_rv.data fetch`` downloads every series the book uses into the cache.
 
 A download that fails (no network, a timeout, an HTTP error) raises :class:`DownloadError`
-naming the address and the reason; a file whose layout is not the one described here raises
-:class:`FormatChangedError` naming the missing or unexpected column. Units follow the
-library's: rates and yields as decimals, dates as :class:`datetime.date`, positions in
+naming the address, the reason and what to do; a file whose layout is not the one described
+here raises :class:`FormatChangedError` naming the missing or unexpected column. Units follow
+the library's: rates and yields as decimals, dates as :class:`datetime.date`, positions in
 contracts. Network access uses ``urllib`` only. While the book's site is being built the
 loaders refuse any URL (a :class:`DownloadError`), so a page can only show them on a local
-file, such as the small samples from :func:`sample`.
+file, such as the small samples from :func:`sample`; with ``$TREASURY_RV_DATA=cache`` they
+read the reader's cache instead, and still never the network.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import hashlib
 import http.client
 import io
@@ -47,10 +60,12 @@ import json
 import os
 import re
 import sys
+import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -61,13 +76,21 @@ from treasury_rv._site import building_static_site
 from treasury_rv._validate import as_date, as_real
 
 __all__ = [
+    "CACHE_KINDS",
     "CFTC_TREASURY_CODES",
+    "DATA_ENV",
     "DownloadError",
     "FormatChangedError",
+    "MIRROR_ENV",
+    "RETRIES",
+    "RETRY_BACKOFF",
+    "cached_file",
     "cftc_treasury_positions",
     "default_cache_dir",
     "fed_fitted_curve",
     "fed_svensson_parameters",
+    "provenance",
+    "publisher_url",
     "sample",
     "sample_names",
     "sample_note",
@@ -103,7 +126,32 @@ CFTC_TREASURY_CODES = {
     "UB": "020604",
 }
 
+#: Cache prefix of each loader's files (see :func:`cached_file`).
+CACHE_KINDS = {
+    "treasury_par_curve": "treasury-par-curve",
+    "fed_fitted_curve": "fed-feds200628",
+    "sofr": "nyfed-sofr",
+    "cftc_tff": "cftc-tff",
+}
+
+#: Environment variable: a base address that stands in for every publisher's host
+#: (see :func:`publisher_url`).
+MIRROR_ENV = "TREASURY_RV_MIRROR"
+#: Environment variable: ``cache`` lets the book's build read the reader's cache (never the
+#: network).
+DATA_ENV = "TREASURY_RV_DATA"
+#: Attempts after the first on a timeout, an HTTP 5xx or a body cut short.
+RETRIES = 3
+#: Seconds before the first retry; each later wait doubles.
+RETRY_BACKOFF = 1.0
+
 _CACHE_ENV = "TREASURY_RV_CACHE"
+_CHUNK = 1 << 16
+_sleep = time.sleep
+#: Called with the size of each chunk read, while set (the ``fetch`` command's progress bars).
+_PROGRESS: contextvars.ContextVar[Callable[[int], None] | None] = contextvars.ContextVar(
+    "treasury_rv_download_progress", default=None
+)
 _FIRST_PAR_CURVE_YEAR = 1990  # Treasury's daily par yield curve starts in 1990
 _FIRST_TFF_YEAR = 2006  # the Traders in Financial Futures history starts in 2006
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -177,76 +225,269 @@ def _cache_file(cache_dir: Path, kind: str, url: str) -> Path:
     return cache_dir / f"{kind}-{digest}"
 
 
-def _download(url: str, timeout: float) -> bytes:
+def publisher_url(url: str) -> str:
+    """The address a publisher's file is downloaded from: ``url``, or its copy on a mirror.
+
+    With ``$TREASURY_RV_MIRROR`` set to a base address (such as ``http://127.0.0.1:8000``),
+    the scheme and host of ``url`` are replaced by it and the path and query kept, so that one
+    server holding copies of the four publishers' files can stand in for them. The cache is
+    keyed on the publisher's own address either way.
+    """
+    mirror = os.environ.get(MIRROR_ENV, "").strip()
+    if not mirror:
+        return url
+    return re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]+", mirror.rstrip("/"), url, count=1)
+
+
+class _Transient(Exception):
+    """A failure worth retrying (a timeout, HTTP 5xx, a body cut short)."""
+
+    def __init__(self, reason: str, cause: BaseException | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.cause = cause
+
+
+def _is_timeout(err: BaseException) -> bool:
+    return isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError)
+
+
+def _read_once(url: str, timeout: float) -> bytes:
+    """One request: the whole body, or ``_Transient``, or a ``DownloadError`` not to retry."""
     request = urllib.request.Request(url, headers={"User-Agent": "treasury_rv data loader"})
+    progress = _PROGRESS.get()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
+            headers = getattr(response, "headers", None)
+            length = headers.get("Content-Length") if headers is not None else None
+            expected = int(length) if length and length.isdigit() else None
+            chunks = []
+            got = 0
+            while True:
+                chunk = response.read(_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+                if progress is not None:
+                    progress(len(chunk))
     except urllib.error.HTTPError as err:
+        if err.code >= 500:
+            raise _Transient(f"the server answered HTTP {err.code} ({err.reason})", err) from err
         raise DownloadError(
             f"could not download {url}: the server answered HTTP {err.code} ({err.reason}). "
-            "The address may have moved; pass source= a copy of the file you already have."
+            "The address may have moved: check it on the publisher's site, or pass source= a "
+            "copy of the file you already have."
         ) from err
+    except http.client.IncompleteRead as err:
+        raise _Transient(f"the download was cut short ({len(err.partial)} bytes)", err) from err
     except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        if _is_timeout(err):
+            raise _Transient(f"no answer within {timeout:g} s", err) from err
         reason = getattr(err, "reason", None) or err
         raise DownloadError(
-            f"could not download {url}: {reason}. You may be offline or the server did not "
-            f"answer within {timeout:g} s; try again later, or pass source= a copy of the file "
-            "you already have."
+            f"could not download {url}: {reason}. You may be offline: try again when connected, "
+            "or pass source= a copy of the file you already have."
         ) from err
+    if expected is not None and got < expected:
+        raise _Transient(f"the download was cut short ({got} of {expected} bytes)")
+    return b"".join(chunks)
 
 
-def _fetch(url: str, kind: str, cache_dir: Path, refresh: bool, timeout: float) -> bytes:
-    """Return the bytes at ``url``, from the cache unless ``refresh`` or not cached yet.
+def _download(url: str, timeout: float) -> bytes:
+    """The bytes at ``url``; timeouts, HTTP 5xx and cut-short bodies are retried.
 
-    Refused while the book's static site is being built: the pages must not depend on the
-    network, nor on what a reader's cache happens to hold.
+    At most :data:`RETRIES` more attempts follow the first, after waits of
+    :data:`RETRY_BACKOFF` seconds doubling each time. HTTP 4xx is never retried.
     """
-    if building_static_site():
-        raise DownloadError(
-            f"not downloading {url}: the book's build never reads the network or the download "
-            "cache; use sample(name), or source= a file shipped with the book."
-        )
-    path = _cache_file(cache_dir, kind, url)
-    if path.exists() and not refresh:
-        return path.read_bytes()
-    payload = _download(url, timeout)
+    for attempt in range(RETRIES + 1):
+        try:
+            return _read_once(url, timeout)
+        except _Transient as err:
+            if attempt == RETRIES:
+                raise DownloadError(
+                    f"could not download {url}: {err.reason}, {attempt + 1} times. You may be "
+                    f"offline, or the server did not answer within {timeout:g} s: try again "
+                    "later (or with a longer timeout=), or pass source= a copy of the file you "
+                    "already have."
+                ) from err.cause
+            _sleep(RETRY_BACKOFF * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _provenance_path(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(payload)
-    partial.replace(path)
-    return payload
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _store(path: Path, payload: bytes, url: str, fetched_from: str) -> None:
+    """Cache a checked download and its provenance sidecar (address, time, size, SHA-256)."""
+    record = {
+        "url": url,
+        "fetched_from": fetched_from,
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "bytes": len(payload),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    _write_atomic(path, payload)
+    _write_atomic(_provenance_path(path), (json.dumps(record, indent=1) + "\n").encode())
+
+
+def provenance(path: str | os.PathLike) -> dict | None:
+    """Where a cached file came from: its sidecar record, or None if it has none.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file in the cache folder.
+
+    Returns
+    -------
+    dict or None
+        ``url`` (the publisher's address), ``fetched_from`` (the address actually read: the
+        same, or a mirror's), ``fetched_at`` (UTC, ISO 8601), ``bytes`` and ``sha256`` of the
+        cached file.
+    """
+    sidecar = _provenance_path(Path(path))
+    if not sidecar.is_file():
+        return None
+    return json.loads(sidecar.read_text(encoding="utf-8"))
+
+
+def cached_file(url: str, kind: str, cache_dir: str | os.PathLike | None = None) -> Path:
+    """Path the cache keeps the download of a publisher's ``url`` at (it may not exist yet).
+
+    Parameters
+    ----------
+    url : str
+        The publisher's address, such as ``FED_FITTED_CURVE_URL``.
+    kind : str
+        The loader's cache prefix (see :data:`CACHE_KINDS`).
+    cache_dir : str or os.PathLike, optional
+        Cache folder; by default :func:`default_cache_dir`.
+    """
+    folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
+    return _cache_file(folder, kind, url)
+
+
+def _kept(path: Path) -> str:
+    record = provenance(path) if path.exists() else None
+    if not path.exists():
+        return " Nothing was written to the cache."
+    when = record["fetched_at"] if record else "an earlier run"
+    return f" The previous copy (fetched {when}) is kept in the cache at {path}."
+
+
+def _reading_cache_while_building() -> bool:
+    return os.environ.get(DATA_ENV, "").strip().lower() == "cache"
+
+
+def _fetch(
+    url: str,
+    kind: str,
+    cache_dir: Path,
+    refresh: bool,
+    timeout: float,
+    parse: Callable[[bytes], pd.DataFrame],
+) -> pd.DataFrame:
+    """The parsed file at ``url``, from the cache unless ``refresh`` or not cached yet.
+
+    A download is parsed (and so checked against the expected layout) before it replaces
+    anything in the cache; a failed download or a file that does not parse leaves the cache
+    as it was, and the error says so. Refused while the book's static site is being built,
+    unless ``$TREASURY_RV_DATA`` is ``cache``: then the cached copy is read, and never the
+    network.
+    """
+    path = _cache_file(cache_dir, kind, url)
+    if building_static_site():
+        if not _reading_cache_while_building():
+            raise DownloadError(
+                f"not downloading {url}: the book's build never reads the network or the "
+                "download cache; use sample(name), or source= a file shipped with the book."
+            )
+        if not path.is_file():
+            raise DownloadError(
+                f"{url} is not in the cache at {cache_dir}: the book's build reads the cache "
+                f"only (${DATA_ENV}=cache); run `python -m treasury_rv.data fetch` first."
+            )
+        return _parse_cached(path, parse)
+    if path.is_file() and not refresh:
+        return _parse_cached(path, parse)
+    fetched_from = publisher_url(url)
+    try:
+        payload = _download(fetched_from, timeout)
+    except DownloadError as err:
+        raise DownloadError(str(err) + _kept(path)) from err.__cause__
+    try:
+        frame = parse(payload)
+    except FormatChangedError as err:
+        raise FormatChangedError(
+            f"{fetched_from} did not give the expected file: {err}{_kept(path)}"
+        ) from err
+    _store(path, payload, url, fetched_from)
+    return frame
+
+
+def _parse_cached(path: Path, parse: Callable[[bytes], pd.DataFrame]) -> pd.DataFrame:
+    try:
+        return parse(path.read_bytes())
+    except FormatChangedError as err:
+        raise FormatChangedError(
+            f"the cached copy at {path} does not read: {err} Download it again with "
+            "refresh=True, or delete the file."
+        ) from err
 
 
 def _read_source(
-    source: object, kind: str, cache_dir: Path, refresh: bool, timeout: float
-) -> bytes:
-    """Bytes of a ``source=`` argument: a local file read directly, or a URL fetched."""
+    source: object,
+    kind: str,
+    cache_dir: Path,
+    refresh: bool,
+    timeout: float,
+    parse: Callable[[bytes], pd.DataFrame],
+) -> pd.DataFrame:
+    """A ``source=`` argument parsed: a local file read directly, or a URL fetched."""
     if not isinstance(source, str | os.PathLike):
         raise TypeError(
             f"source must be a file path or a URL, got {type(source).__name__} {source!r}"
         )
     text = os.fspath(source)
     if isinstance(source, str) and _is_url(text):
-        return _fetch(text, kind, cache_dir, refresh, timeout)
+        return _fetch(text, kind, cache_dir, refresh, timeout, parse)
     path = Path(text).expanduser()
     if not path.is_file():
         raise ValueError(f"source must be an existing file or a URL, got {text!r}")
-    return path.read_bytes()
+    return parse(path.read_bytes())
 
 
-def _payloads(
+def _frames(
     source: object,
     urls: Iterable[str],
     kind: str,
     cache_dir: object,
     refresh: object,
     timeout: object,
-) -> list[bytes]:
+    parse: Callable[[bytes], pd.DataFrame],
+) -> list[pd.DataFrame]:
+    """The parsed file of ``source``, or of each publisher address in ``urls``."""
     folder, seconds = _check_options(cache_dir, refresh, timeout)
     if source is not None:
-        return [_read_source(source, kind, folder, refresh, seconds)]
-    return [_fetch(url, kind, folder, refresh, seconds) for url in urls]
+        return [_read_source(source, kind, folder, refresh, seconds, parse)]
+    return [_fetch(url, kind, folder, refresh, seconds, parse) for url in urls]
 
 
 # --------------------------------------------------------------------------------------
@@ -421,9 +662,10 @@ def treasury_par_curve(
     cache_dir : str or os.PathLike, optional
         Cache folder; by default :func:`default_cache_dir`.
     refresh : bool
-        Download again even if a cached copy exists, and replace it.
+        Download again even if a cached copy exists; the copy is replaced only once the new
+        file has parsed.
     timeout : float
-        Seconds to wait for the server (default 30); no retries.
+        Seconds to wait for the server (default 30); a timeout is retried (:data:`RETRIES`).
 
     Returns
     -------
@@ -449,8 +691,16 @@ def treasury_par_curve(
     """
     lo, hi, years = _period(year, start, end, _FIRST_PAR_CURVE_YEAR, needed=source is None)
     urls = [TREASURY_PAR_CURVE_URL.format(year=y) for y in years]
-    payloads = _payloads(source, urls, "treasury-par-curve", cache_dir, refresh, timeout)
-    frame = pd.concat([_parse_par_curve(p) for p in payloads], ignore_index=True)
+    frames = _frames(
+        source,
+        urls,
+        CACHE_KINDS["treasury_par_curve"],
+        cache_dir,
+        refresh,
+        timeout,
+        _parse_par_curve,
+    )
+    frame = pd.concat(frames, ignore_index=True)
     frame = frame.sort_values(["date", "years"], kind="stable").reset_index(drop=True)
     return _between(frame, lo, hi)
 
@@ -515,9 +765,10 @@ def fed_fitted_curve(
     cache_dir : str or os.PathLike, optional
         Cache folder; by default :func:`default_cache_dir`.
     refresh : bool
-        Download again even if a cached copy exists, and replace it.
+        Download again even if a cached copy exists; the copy is replaced only once the new
+        file has parsed.
     timeout : float
-        Seconds to wait for the server (default 60); no retries.
+        Seconds to wait for the server (default 60); a timeout is retried (:data:`RETRIES`).
 
     Returns
     -------
@@ -546,10 +797,16 @@ def fed_fitted_curve(
     hi = None if end is None else as_date(end, "end")
     if lo is not None and hi is not None and hi < lo:
         raise ValueError(f"end ({hi}) must not be before start ({lo})")
-    payloads = _payloads(
-        source, [FED_FITTED_CURVE_URL], "fed-feds200628", cache_dir, refresh, timeout
+    (frame,) = _frames(
+        source,
+        [FED_FITTED_CURVE_URL],
+        CACHE_KINDS["fed_fitted_curve"],
+        cache_dir,
+        refresh,
+        timeout,
+        _parse_fed_curve,
     )
-    return _between(_parse_fed_curve(payloads[0]), lo, hi)
+    return _between(frame, lo, hi)
 
 
 def fed_svensson_parameters(fitted: pd.DataFrame) -> pd.DataFrame:
@@ -667,9 +924,10 @@ def sofr_rates(
     cache_dir : str or os.PathLike, optional
         Cache folder; by default :func:`default_cache_dir`.
     refresh : bool
-        Download again even if a cached copy exists, and replace it.
+        Download again even if a cached copy exists; the copy is replaced only once the new
+        file has parsed.
     timeout : float
-        Seconds to wait for the server (default 30); no retries.
+        Seconds to wait for the server (default 30); a timeout is retried (:data:`RETRIES`).
 
     Returns
     -------
@@ -699,8 +957,8 @@ def sofr_rates(
     if lo is not None and hi is not None and hi < lo:
         raise ValueError(f"end ({hi}) must not be before start ({lo})")
     urls = [] if source is not None else [SOFR_URL.format(start=lo, end=hi)]
-    payloads = _payloads(source, urls, "nyfed-sofr", cache_dir, refresh, timeout)
-    return _between(_parse_sofr(payloads[0]), lo, hi)
+    (frame,) = _frames(source, urls, CACHE_KINDS["sofr"], cache_dir, refresh, timeout, _parse_sofr)
+    return _between(frame, lo, hi)
 
 
 # --------------------------------------------------------------------------------------
@@ -811,9 +1069,10 @@ def cftc_treasury_positions(
     cache_dir : str or os.PathLike, optional
         Cache folder; by default :func:`default_cache_dir`.
     refresh : bool
-        Download again even if a cached copy exists, and replace it.
+        Download again even if a cached copy exists; the copy is replaced only once the new
+        file has parsed.
     timeout : float
-        Seconds to wait for the server (default 60); no retries.
+        Seconds to wait for the server (default 60); a timeout is retried (:data:`RETRIES`).
 
     Returns
     -------
@@ -840,8 +1099,11 @@ def cftc_treasury_positions(
     codes = _contract_codes(contracts)
     lo, hi, years = _period(year, start, end, _FIRST_TFF_YEAR, needed=source is None)
     urls = [CFTC_TFF_URL.format(year=y) for y in years]
-    payloads = _payloads(source, urls, "cftc-tff", cache_dir, refresh, timeout)
-    frame = pd.concat([_parse_tff(p, codes) for p in payloads], ignore_index=True)
+    # Every contract is parsed (and so checked) before a download is cached; then filtered.
+    parse = functools.partial(_parse_tff, codes=CFTC_TREASURY_CODES)
+    frames = _frames(source, urls, CACHE_KINDS["cftc_tff"], cache_dir, refresh, timeout, parse)
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame[frame["contract"].isin(list(codes))]
     frame = frame.sort_values(["date", "contract"], kind="stable").reset_index(drop=True)
     return _between(frame, lo, hi)
 
