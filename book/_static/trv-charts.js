@@ -4,8 +4,9 @@
  * Each chart is a <div class="trv-chart"> followed by a JSON <script class="trv-chart-spec">
  * holding {"spec": ..., "columns": {dataset: {field: [values]}}}: the chart's data travel as
  * columns and are turned back into rows here.
- * This script is deferred, and fetches the Vega bundle (about 900 KB) only once the page has
- * been parsed, so the text paints first. A classic <script>, so it works from file:// too.
+ * This script is deferred; the Vega bundle (about 900 KB) is fetched by a small inline script
+ * in the page once the text has painted (window.trvBundle), or here if that did not run.
+ * Classic <script>s only, so all of it works from file:// too.
  * Under each chart, "Chart data as a table" opens the numbers behind it as a table.
  * The chart menu's "Save as SVG/PNG" always gives the light figure on white (PNG at twice the
  * screen size), named after the chart's figure, with the sliders where the reader left them.
@@ -244,13 +245,16 @@
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 
+  // The page's inline loader has usually started the bundle already (after the first paint).
   function loadBundle() {
-    if (window.vegaEmbed) return drawAll();
-    const script = document.createElement("script");
-    script.src = BUNDLE;
-    script.onload = drawAll;
-    script.onerror = () => console.error("the chart library " + BUNDLE + " did not load");
-    document.head.append(script);
+    const bundle = window.trvBundle || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = BUNDLE;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
+    bundle.then(drawAll, () => console.error("the chart library " + BUNDLE + " did not load"));
   }
 
   if (document.readyState === "loading") {
