@@ -77,6 +77,11 @@ _NAME_FIXES = (
     ),
     # A hidden code cell's toggle reads "Show code cell source": let that be its name.
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # Bibliography entries: ARIA 1.2 deprecates doc-biblioentry; they are a list's items.
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+    # A table wider than a phone scrolls sideways in its own box: keyboard readers need to
+    # reach it to scroll it (WCAG 2.1.1).
+    (re.compile(r"<table(?![^>]*tabindex)"), '<table tabindex="0"'),
     # The sidebar's section toggles show only a chevron.
     (
         re.compile(r'<summary>(<span class="toctree-toggle" role="presentation">)'),
