@@ -201,6 +201,95 @@ def trim_icon_styles(app, exception) -> None:
             sheet.write_text(lean, encoding="utf-8")
 
 
+#: Stylesheets cut down to the rules whose classes the site uses (the theme's, with all of
+#: Bootstrap's components, and sphinx-design's).
+TRIMMED_STYLESHEETS = ("styles/pydata-sphinx-theme.css", "sphinx-design.min.css")
+_CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
+_WORD = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _site_words(out: Path) -> set[str]:
+    """Every word (letters, digits, ``-``, ``_``) in the site's pages and scripts."""
+    words: set[str] = set()
+    for path in [*out.rglob("*.html"), *(out / "_static").rglob("*.js")]:
+        if "mathjax" in path.parts or path.name == "vega-bundle.js":
+            continue
+        words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return words
+
+
+def _top_level_split(text: str, sep: str = ",") -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _unused_rules_dropped(css: str, words: set[str]) -> str:
+    """``css`` without the selectors naming a class that no page or script mentions.
+
+    A class counts as used if it is a word of the site, or starts with a word ending in
+    ``-`` (a script building ``"bs-tooltip-" + placement``). At-rules are kept, and the
+    rules inside ``@media``/``@supports``/``@layer`` are cut the same way.
+    """
+    prefixes = tuple(w for w in words if w.endswith("-"))
+
+    def used(selector: str) -> bool:
+        return all(c in words or c.startswith(prefixes) for c in _CSS_CLASS.findall(selector))
+
+    out, i, n = [], 0, len(css)
+    while i < n:
+        j = css.find("{", i)
+        if j < 0:
+            out.append(css[i:])
+            break
+        depth, k = 1, j + 1
+        while depth:
+            c = css[k]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            elif c in "\"'":
+                k = css.index(c, k + 1)
+            k += 1
+        prelude, block = css[i:j], css[j + 1 : k - 1]
+        head = prelude.strip()
+        if head.startswith(("@media", "@supports", "@layer")):
+            inner = _unused_rules_dropped(block, words)
+            if inner.strip():
+                out.append(f"{prelude}{{{inner}}}")
+        elif head.startswith("@"):
+            out.append(f"{prelude}{{{block}}}")
+        else:
+            kept = [s for s in _top_level_split(prelude) if used(s)]
+            if kept:
+                out.append(",".join(kept) + "{" + block + "}")
+        i = k
+    return "".join(out)
+
+
+def trim_stylesheets(app, exception) -> None:
+    """Cut :data:`TRIMMED_STYLESHEETS` to the rules the site can use (the theme's 397 KB
+    sheet is most of what a page waits for before its first paint)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    words = _site_words(out)
+    for name in TRIMMED_STYLESHEETS:
+        sheet = out / "_static" / name
+        if sheet.is_file():
+            text = sheet.read_text(encoding="utf-8")
+            sheet.write_text(_unused_rules_dropped(text, words), encoding="utf-8")
+
+
 def lighten_pages(app, exception) -> None:
     """Lighten and label every page.
 
@@ -353,4 +442,5 @@ def setup(app):
     app.connect("build-finished", lighten_pages)
     app.connect("build-finished", subset_icon_fonts)
     app.connect("build-finished", trim_icon_styles)
+    app.connect("build-finished", trim_stylesheets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

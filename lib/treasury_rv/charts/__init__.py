@@ -78,6 +78,9 @@ TEXT_PALETTE: tuple[str, ...] = (
     "#80770A",  # yellow
 )
 
+#: Widest legend label, in pixels, before it is cut with an ellipsis (fits a 390 px phone).
+LEGEND_LABEL_LIMIT = 280
+
 #: Significant digits chart data keep in a page: more than a chart or its tooltips can show.
 DATA_DIGITS = 7
 
@@ -110,7 +113,15 @@ def theme_config() -> dict[str, Any]:
                 "titleFontWeight": "normal",
                 "gridOpacity": 0.5,
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            # Legend labels up to a phone's width before an ellipsis, and swatches in the
+            # full colour the text names (a translucent mark would give a paler swatch).
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelLimit": LEGEND_LABEL_LIMIT,
+                "symbolOpacity": 1,
+            },
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
