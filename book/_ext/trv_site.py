@@ -4,7 +4,13 @@
   render charts for the page and replace live widget panels with a note.
 - Serves the Vega libraries from the site's own ``_static/`` (built once per build from
   ``vl-convert-python``'s bundle) and loads them, with the chart script, only on pages
-  that have charts.
+  that have charts, and only once the page's text has painted.
+- Keeps the first paint fast on a slow line: every script is deferred (MathJax is fetched
+  after the charts), the theme's stylesheets are cut to the rules the site uses, and the
+  theme's script preloads are dropped.
+- Fixes what WCAG 2.2 AA checks (axe-core, ``tests/test_a11y.py``) find in the theme's
+  HTML: controls named as they read, bibliography entries as list items, scrolling tables
+  reachable by keyboard.
 - Offers each chapter as a runnable ``.ipynb`` (made from its MyST source, without outputs)
   through the theme's download button.
 - Drops script tags that would be emitted twice (sphinx-thebe's inline configuration),
@@ -277,8 +283,10 @@ def _unused_rules_dropped(css: str, words: set[str]) -> str:
 
 
 def trim_stylesheets(app, exception) -> None:
-    """Cut :data:`TRIMMED_STYLESHEETS` to the rules the site can use (the theme's 397 KB
-    sheet is most of what a page waits for before its first paint)."""
+    """Cut :data:`TRIMMED_STYLESHEETS` to the rules the site can use.
+
+    The theme's 397 KB sheet is most of what a page waits for before its first paint.
+    """
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
