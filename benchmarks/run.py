@@ -275,6 +275,154 @@ def loaded_page_weights() -> dict[str, dict[str, int]]:
     return weights
 
 
+#: The slow-phone profile of issue 18: a 390 x 844 screen, 400 kbit/s each way, 400 ms round
+#: trip, a CPU four times slower than this machine's.
+SLOW_PHONE = {"width": 390, "height": 844, "kbps": 400, "rtt_ms": 400, "cpu_slowdown": 4}
+#: Goals on that profile: first contentful paint, and every chart on the page drawn.
+SLOW_PHONE_GOALS_S = {"fcp_s": 4.0, "charts_s": 10.0}
+
+
+def _serve_site_gzipped(site: Path):
+    """A local server for the built site that gzips every response (level 6), as a static
+    host does; returns (base URL, server)."""
+    import functools
+    import gzip
+    import http.server
+    import threading
+
+    packed: dict[Path, bytes] = {}
+
+    class Gzipped(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+            pass
+
+        def do_GET(self):  # noqa: N802 - the base class's name
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+                return super().do_GET()
+            if path not in packed:
+                packed[path] = gzip.compress(path.read_bytes(), compresslevel=6)
+            body = packed[path]
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Gzipped, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
+
+
+#: Bytes the page received over the network (headers and bodies, compressed), its first
+#: contentful paint, and the number of charts on it.
+_PAGE_FIGURES_JS = """() => {
+  const entries = performance.getEntriesByType("navigation")
+    .concat(performance.getEntriesByType("resource"));
+  const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  return {
+    transferred: entries.reduce((sum, e) => sum + (e.transferSize || 0), 0),
+    fcp_ms: fcp ? fcp.startTime : null,
+    charts: document.querySelectorAll("div.trv-chart").length,
+  };
+}"""
+
+
+def slow_phone_pages(pages: list[str] | None = None) -> dict[str, dict[str, float]]:
+    """Each chapter loaded in Chromium on :data:`SLOW_PHONE`, served gzipped from 127.0.0.1.
+
+    Throttling goes through the DevTools protocol (``Network.emulateNetworkConditions``,
+    ``Emulation.setCPUThrottlingRate``), with the cache off. For each page: bytes transferred,
+    seconds to first contentful paint and seconds until every chart has been drawn, both
+    from the start of navigation.
+    """
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    site = ROOT / "_build" / "html"
+    if pages is None:
+        pages = [p.relative_to(site).as_posix() for p in sorted((site / "chapters").glob("*.html"))]
+    base, httpd = _serve_site_gzipped(site)
+    host = urlparse(base).netloc
+    rate = SLOW_PHONE["kbps"] * 1000 / 8
+    results = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            for path in pages:
+                context = browser.new_context(
+                    viewport={"width": SLOW_PHONE["width"], "height": SLOW_PHONE["height"]},
+                    device_scale_factor=1,
+                )
+                context.route(
+                    "**/*",
+                    lambda r: (
+                        r.continue_() if urlparse(r.request.url).netloc == host else r.abort()
+                    ),
+                )
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                cdp.send(
+                    "Network.emulateNetworkConditions",
+                    {
+                        "offline": False,
+                        "latency": SLOW_PHONE["rtt_ms"],
+                        "downloadThroughput": rate,
+                        "uploadThroughput": rate,
+                    },
+                )
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE["cpu_slowdown"]})
+                page.goto(f"{base}/{path}", wait_until="load", timeout=180_000)
+                page.wait_for_function(
+                    "[...document.querySelectorAll('div.trv-chart')]"
+                    ".every((c) => c.dataset.drawn === 'true')",
+                    timeout=180_000,
+                    polling=100,
+                )
+                charts_ms = page.evaluate("performance.now()")
+                page.wait_for_timeout(500)
+                figures = page.evaluate(_PAGE_FIGURES_JS)
+                results[path] = {
+                    "transferred_bytes": figures["transferred"],
+                    "fcp_s": (figures["fcp_ms"] or float("nan")) / 1e3,
+                    "charts_s": charts_ms / 1e3 if figures["charts"] else 0.0,
+                    "charts": figures["charts"],
+                }
+                context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return results
+
+
+def slow_phone_table(results: dict[str, dict[str, float]]) -> str:
+    """The slow-phone figures as a Markdown table, with the goals."""
+    goals = SLOW_PHONE_GOALS_S
+    lines = [
+        f"| page | transferred | first contentful paint (≤ {goals['fcp_s']:.0f} s) "
+        f"| all charts drawn (≤ {goals['charts_s']:.0f} s) |",
+        "|---|---|---|---|",
+    ]
+    for path, r in results.items():
+        lines.append(
+            f"| {Path(path).stem} | {r['transferred_bytes'] / 1e3:.0f} KB | {r['fcp_s']:.1f} s "
+            f"| {r['charts_s']:.1f} s ({r['charts']} charts) |"
+        )
+    return "\n".join(lines)
+
+
 def pdf_build() -> dict[str, float]:
     """Seconds and bytes for `make pdf` (the whole book printed from the built site)."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -287,7 +435,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-build", action="store_true", help="skip the cold build")
     parser.add_argument("--skip-pdf", action="store_true", help="skip the PDF build")
+    parser.add_argument(
+        "--slow-phone", action="store_true", help="only the chapters on the slow-phone profile"
+    )
     args = parser.parse_args()
+    if args.slow_phone:
+        print(slow_phone_table(slow_phone_pages()))
+        return
     results: dict[str, object] = {}
     results.update(bond_throughput())
     results.update(basket_throughput())
@@ -304,6 +458,7 @@ def main() -> None:
             results.update(pdf_build())
         if shutil.which("chromium"):
             results["loaded_page_bytes"] = loaded_page_weights()
+            results["slow_phone"] = slow_phone_pages()
     if (ROOT / "_build" / "html" / "downloads").is_dir():
         results["download_bytes"] = reader_downloads()
     targets = {
@@ -334,6 +489,8 @@ def main() -> None:
                     f"loaded {page:<26} {size['bytes'] / 1e6:8.3f} MB, gzip"
                     f" {size['gzip_bytes'] / 1e6:6.3f} MB   target ≤ 1 MB gzip (heaviest)"
                 )
+        elif key == "slow_phone":
+            print(slow_phone_table(value))
         elif key == "pdf_bytes":
             print(f"{key:<33} {value / 1e6:8.2f} MB")
         elif isinstance(value, float):

@@ -39,7 +39,7 @@ def test_static_renderer_writes_div_and_spec_without_cdn(static_site):
     match = re.search(r'<div class="trv-chart" id="([^"]+)"', page)
     assert match, page[:200]
     spec_text = re.search(r'data-target="' + match.group(1) + r'">(.*)</script>', page).group(1)
-    spec = json.loads(spec_text.replace("<\\/", "</"))
+    spec = charts.page_spec(spec_text.replace("<\\/", "</"))
     assert spec["params"][0]["bind"]["input"] == "range"
     assert spec["config"]["range"]["category"] == list(charts.PALETTE)
     assert "cdn" not in page.lower() and "<script src" not in page
@@ -157,3 +157,60 @@ def test_source_note_is_wrapped_into_short_lines():
     assert " ".join(title["text"]) == source
     assert all(len(line) <= charts.SOURCE_LINE_CHARS for line in title["text"])
     assert title["orient"] == "bottom"
+
+
+def _page_json(html_text: str) -> str:
+    return re.search(r'class="trv-chart-spec"[^>]*>(.*)</script>', html_text).group(1)
+
+
+def test_page_json_carries_columns_back_to_the_same_rows(static_site):
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [0.1 + 0.2, 1 / 3, 2.0], "s": ["a", "b", "c"]})
+    chart = alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q")
+    text = _page_json(chart._repr_mimebundle_()["text/html"])
+    payload = json.loads(text)
+    assert payload["spec"]["datasets"] == {}, "uniform rows should travel as columns"
+    (rows,) = charts.page_spec(text)["datasets"].values()
+    assert [r["x"] for r in rows] == [1, 2, 3] and [r["s"] for r in rows] == ["a", "b", "c"]
+    # 0.1 + 0.2 = 0.30000000000000004 in binary; seven significant digits keep 0.3.
+    assert [r["y"] for r in rows] == [0.3, 0.3333333, 2.0]
+
+
+def test_page_spec_rejects_a_bare_spec():
+    with pytest.raises(ValueError, match="text"):
+        charts.page_spec('{"mark": "line"}')
+
+
+def test_text_marks_take_the_darker_palette_and_lines_keep_theirs(static_site):
+    df = pd.DataFrame({"x": [1, 2], "y": [1.0, 2.0], "t": ["a", "b"]})
+    base = alt.Chart(df).encode(x="x:Q", y="y:Q")
+    chart = base.mark_line(color=charts.PALETTE[2]) + base.mark_text(
+        color=charts.PALETTE[2]
+    ).encode(text="t:N")
+    spec = charts.page_spec(_page_json(chart._repr_mimebundle_()["text/html"]))
+    line, text = spec["layer"]
+    assert line["mark"]["color"] == charts.PALETTE[2]
+    assert text["mark"]["color"] == charts.TEXT_PALETTE[2]
+
+
+def _contrast_on_white(colour: str) -> float:
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def test_text_palette_meets_wcag_aa_on_white():
+    # WCAG 2.x, 1.4.3: text needs 4.5:1 against its background.
+    assert all(_contrast_on_white(c) >= 4.5 for c in charts.TEXT_PALETTE)
+    assert _contrast_on_white(charts.PALETTE[2]) < 4.5, "the contrast formula is off"
+
+
+def test_chart_without_description_gets_one_from_its_axes(static_site):
+    df = pd.DataFrame({"x": [1, 2], "y": [1.0, 2.0]})
+    chart = (
+        alt.Chart(df, title="Net basis")
+        .mark_line()
+        .encode(x=alt.X("x:Q", title="Days to delivery"), y=alt.Y("y:Q", title="Basis (32nds)"))
+    )
+    text = charts.page_spec(_page_json(chart._repr_mimebundle_()["text/html"]))["description"]
+    assert text.startswith("Net basis. Chart of Basis (32nds) against Days to delivery.")

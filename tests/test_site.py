@@ -85,6 +85,11 @@ def browser():
         browser.close()
 
 
+#: True once a page with maths has MathJax running, or at once on a page without maths.
+MATHJAX_STARTED_JS = """() => !document.querySelector('script[src*="trv-maths.js"]')
+  || !!(window.MathJax && window.MathJax.startup && window.MathJax.startup.promise)"""
+
+
 class PageVisit:
     """One page opened in a fresh context, recording console errors and off-host requests."""
 
@@ -115,6 +120,9 @@ class PageVisit:
                 f"document.querySelectorAll('div.trv-chart[data-drawn=true]').length === {n}",
                 timeout=30_000,
             )
+        # MathJax is fetched once the charts are drawn (trv-maths.js): wait for its typesetting.
+        self.page.wait_for_function(MATHJAX_STARTED_JS, timeout=30_000)
+        self.page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : 0")
         self.page.wait_for_timeout(300)
 
     def close(self):

@@ -212,9 +212,12 @@ def test_page_weight_with_its_scripts(browser, server, path):  # noqa: F811
 def test_mathjax_only_where_there_is_maths():
     intro = (SITE / "book" / "intro.html").read_text(encoding="utf-8")
     primer = (SITE / CHAPTERS[0]).read_text(encoding="utf-8")
-    assert 'class="math' in primer and "tex-chtml.js" in primer
+    assert 'class="math' in primer and "trv-maths.js" in primer and "window.MathJax" in primer
     assert 'class="math' not in intro, "the intro now has maths: pick another page"
-    assert "tex-chtml.js" not in intro
+    assert "trv-maths.js" not in intro and "window.MathJax" not in intro
+    # No page asks for MathJax itself in its <head>: trv-maths.js fetches it after the charts.
+    assert "tex-chtml.js" not in primer and "tex-chtml.js" not in intro
+    assert "mathjax/tex-chtml.js" in (SITE / "_static" / "trv-maths.js").read_text()
 
 
 def test_bibliography_is_author_year():
@@ -348,3 +351,25 @@ def test_icon_font_keeps_every_icon_the_pages_use():
     missing = sorted(name for name in used if glyph_of[name] not in cmap)
     assert missing == [], f"icons without a glyph in the site's font: {missing}"
     assert font_file.stat().st_size < 20_000, "the icon font was not cut down"
+
+
+def test_every_page_names_its_favicon():
+    """Each page links the site's icon, so no browser asks the host for /favicon.ico."""
+    for page in PAGES:
+        html = (SITE / page).read_text(encoding="utf-8")
+        match = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert match, f"{page} has no favicon link"
+        assert (SITE / page).parent.joinpath(match.group(1)).resolve().is_file(), page
+
+
+def test_head_holds_no_blocking_script_but_the_documentation_options():
+    """Scripts in a page's <head> are deferred or async: none holds up the first paint."""
+    for page in CHAPTERS:
+        head = (SITE / page).read_text(encoding="utf-8").split("</head>")[0]
+        blocking = [
+            src
+            for attrs, src in re.findall(r"<script([^>]*)\ssrc=\"([^\"]+)\"", head)
+            if "defer" not in attrs and "async" not in attrs
+        ]
+        assert all("documentation_options" in s for s in blocking), f"{page}: {blocking}"
+        assert "vega-bundle.js" not in head.split("window.trvBundle")[0], page

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import json
 import zipfile
 from pathlib import Path
 
@@ -28,6 +27,8 @@ import yaml
 from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
+
+from treasury_rv import charts
 
 DOWNLOADS = "downloads"
 #: Width, in pixels, given to a chart that fills its column on the page ("container").
@@ -115,7 +116,7 @@ def chart_figures(page: Path) -> list[tuple[str, dict]]:
     for n, script in enumerate(soup.select("script.trv-chart-spec"), start=1):
         figure = script.find_parent("figure")
         name = figure["id"] if figure is not None and figure.get("id") else None
-        found.append((name or f"{page.stem}-chart-{n}", json.loads(script.string)))
+        found.append((name or f"{page.stem}-chart-{n}", charts.page_spec(script.string)))
     return found
 
 

@@ -1,4 +1,6 @@
 /*
+ * Loads MathJax (served with the site) once the page's charts are drawn, or at once on a
+ * page without charts, so the formulas never hold up the text or the charts on a slow line.
  * Display equations wider than the text column: shrink them to fit when a modest reduction
  * suffices (down to 75% of the text size), otherwise leave them to scroll sideways in their own
  * box (trv.css). Runs once MathJax has typeset the page, again on resize and before printing.
@@ -7,6 +9,25 @@
   "use strict";
 
   const SMALLEST = 0.75;
+  const MATHJAX = new URL("mathjax/tex-chtml.js", document.currentScript.src).href;
+
+  function loadMathJax() {
+    if (document.querySelector('script[src="' + MATHJAX + '"]')) return;
+    const script = document.createElement("script");
+    script.src = MATHJAX;
+    script.async = true;
+    script.onerror = () => console.error("MathJax " + MATHJAX + " did not load");
+    document.head.append(script);
+  }
+
+  function whenChartsDrawn() {
+    const charts = document.querySelector("script.trv-chart-spec");
+    if (!charts || document.documentElement.dataset.trvCharts === "drawn") {
+      loadMathJax();
+    } else {
+      document.addEventListener("trv:charts-drawn", loadMathJax, { once: true });
+    }
+  }
 
   function fitEquations() {
     for (const eq of document.querySelectorAll('mjx-container[display="true"]')) {
@@ -31,6 +52,11 @@
     }
   }
 
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", whenChartsDrawn);
+  } else {
+    whenChartsDrawn();
+  }
   window.addEventListener("load", whenTypeset);
   window.addEventListener("resize", fitEquations);
   window.addEventListener("beforeprint", fitEquations);

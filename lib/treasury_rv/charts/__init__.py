@@ -25,6 +25,7 @@ import hashlib
 import html
 import itertools
 import json
+import math
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -39,7 +40,9 @@ __all__ = [
     "PALETTE",
     "THEME_NAME",
     "caption_source",
+    "TEXT_PALETTE",
     "enable",
+    "page_spec",
     "select",
     "slider",
     "theme_config",
@@ -63,6 +66,23 @@ PALETTE: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
 )
+
+#: The same hues darkened to at least 4.5:1 on white (WCAG AA for text), for text marks.
+TEXT_PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue (already 5.2:1)
+    "#BE5400",  # vermilion
+    "#008460",  # bluish green
+    "#9C6C00",  # orange
+    "#BB4D8A",  # reddish purple
+    "#177AB2",  # sky blue
+    "#80770A",  # yellow
+)
+
+#: Widest legend label, in pixels, before it is cut with an ellipsis (fits a 390 px phone).
+LEGEND_LABEL_LIMIT = 280
+
+#: Significant digits chart data keep in a page: more than a chart or its tooltips can show.
+DATA_DIGITS = 7
 
 #: Longest line, in characters, of a source note under a chart (about 280 px at 11 px).
 SOURCE_LINE_CHARS = 48
@@ -93,7 +113,15 @@ def theme_config() -> dict[str, Any]:
                 "titleFontWeight": "normal",
                 "gridOpacity": 0.5,
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            # Legend labels up to a phone's width before an ellipsis, and swatches in the
+            # full colour the text names (a translucent mark would give a paler swatch).
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelLimit": LEGEND_LABEL_LIMIT,
+                "symbolOpacity": 1,
+            },
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
@@ -101,31 +129,170 @@ def theme_config() -> dict[str, Any]:
     }
 
 
+def _rounded(value: Any) -> Any:
+    """``value`` to :data:`DATA_DIGITS` significant digits if it is a non-integral float."""
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return float(f"{value:.{DATA_DIGITS}g}")
+    return value
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]] | None:
+    """``rows`` as one list per field, or None if the rows do not all have the same fields."""
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        return None
+    fields = list(rows[0])
+    if any(list(r) != fields for r in rows):
+        return None
+    return {f: [_rounded(r[f]) for r in rows] for f in fields}
+
+
+def _is_text_mark(node: dict[str, Any]) -> bool:
+    mark = node.get("mark")
+    return mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text")
+
+
+def _text_colours(node: Any) -> Any:
+    """Return ``node`` with text marks and titles in :data:`TEXT_PALETTE`.
+
+    Every :data:`PALETTE` colour a text mark or a title names is swapped for its darker
+    variant, so coloured words keep 4.5:1 on white.
+    """
+    swap = {c.lower(): t for c, t in zip(PALETTE, TEXT_PALETTE, strict=True)}
+
+    def recolour(value: Any) -> Any:
+        if isinstance(value, str):
+            return swap.get(value.lower(), value)
+        if isinstance(value, dict):
+            return {k: recolour(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [recolour(v) for v in value]
+        return value
+
+    if isinstance(node, list):
+        return [_text_colours(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("datasets", "data"):
+            out[key] = value
+        elif key in ("mark", "encoding") and _is_text_mark(node):
+            out[key] = recolour(value)
+        elif key == "title" and isinstance(value, dict):
+            out[key] = {
+                k: recolour(v) if k in ("color", "subtitleColor") else v for k, v in value.items()
+            }
+        else:
+            out[key] = _text_colours(value)
+    return out
+
+
+def _axis_titles(node: Any, found: dict[str, str]) -> dict[str, str]:
+    """The first title (or field) the chart gives its x and y channels, searching its layers."""
+    if isinstance(node, list):
+        for item in node:
+            _axis_titles(item, found)
+    elif isinstance(node, dict):
+        for channel in ("x", "y"):
+            enc = (node.get("encoding") or {}).get(channel)
+            if channel not in found and isinstance(enc, dict):
+                title = enc.get("title", enc.get("field"))
+                if isinstance(title, list):
+                    title = " ".join(str(t) for t in title)
+                if title:
+                    found[channel] = str(title)
+        for key, value in node.items():
+            if key not in ("datasets", "data", "encoding"):
+                _axis_titles(value, found)
+    return found
+
+
+def _title_text(spec: dict[str, Any]) -> str:
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    return str(title)
+
+
+def _description(spec: dict[str, Any]) -> str:
+    """Return a chart's text alternative.
+
+    Its ``description``, or one made from its title and what its axes show, pointing at
+    the table of its numbers under it.
+    """
+    if spec.get("description"):
+        return str(spec["description"])
+    axes = _axis_titles(spec, {})
+    parts = [_title_text(spec).strip().rstrip(".")]
+    if "x" in axes and "y" in axes:
+        parts.append(f"Chart of {axes['y']} against {axes['x']}")
+    elif axes:
+        parts.append(f"Chart of {next(iter(axes.values()))}")
+    parts.append("The numbers are in the table under the chart")
+    return ". ".join(p for p in parts if p) + "."
+
+
 def _spec_html(spec: dict[str, Any]) -> str:
-    """Return the static-site HTML for one chart: a target ``<div>`` and its JSON spec."""
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    """Return the static-site HTML for one chart: a target ``<div>`` and its JSON.
+
+    The JSON is ``{"spec": ..., "columns": ...}``: the Vega-Lite spec (with a ``description``,
+    text marks in :data:`TEXT_PALETTE`) whose datasets that are uniform rows travel as columns,
+    each float to :data:`DATA_DIGITS` significant digits (:func:`page_spec` reads it back).
+    """
+    spec = _text_colours(spec)
+    spec["description"] = _description(spec)
+    columns = {}
+    datasets = dict(spec.get("datasets") or {})
+    for name, rows in list(datasets.items()):
+        cols = _columns(rows) if isinstance(rows, list) else None
+        if cols is not None:
+            columns[name] = cols
+            del datasets[name]
+    if "datasets" in spec:
+        spec["datasets"] = datasets
+    payload = json.dumps(
+        {"spec": spec, "columns": columns}, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
     digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
     chart_id = f"trv-chart-{next(_chart_numbers)}-{digest}"
     # "</" would close the <script> element early; JSON allows the escaped form.
     payload = payload.replace("</", "<\\/")
     return (
         f'<div class="trv-chart" id="{chart_id}" role="figure"'
-        f' aria-label="{html.escape(_description(spec), quote=True)}"></div>'
+        f' aria-label="{html.escape(spec["description"], quote=True)}"></div>'
         f'<script type="application/json" class="trv-chart-spec" data-target="{chart_id}">'
         f"{payload}</script>"
     )
 
 
-def _description(spec: dict[str, Any]) -> str:
-    """Return a chart's accessible description: its ``description`` or title text."""
-    if spec.get("description"):
-        return str(spec["description"])
-    title = spec.get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    if isinstance(title, list):
-        title = " ".join(title)
-    return str(title) or "Interactive chart"
+def page_spec(text: str) -> dict[str, Any]:
+    """Return the Vega-Lite spec of a chart's JSON as a page carries it (see :func:`enable`).
+
+    Parameters
+    ----------
+    text : str
+        The content of a ``<script class="trv-chart-spec">`` element.
+
+    Returns
+    -------
+    dict
+        The spec, with every dataset as a list of rows again.
+    """
+    payload = json.loads(text)
+    if not isinstance(payload, dict) or "spec" not in payload:
+        raise ValueError("text must be a chart's page JSON, with a 'spec' key")
+    spec = payload["spec"]
+    columns = payload.get("columns") or {}
+    if columns:
+        datasets = dict(spec.get("datasets") or {})
+        for name, cols in columns.items():
+            fields = list(cols)
+            n = len(cols[fields[0]]) if fields else 0
+            datasets[name] = [{f: cols[f][i] for f in fields} for i in range(n)]
+        spec["datasets"] = datasets
+    return spec
 
 
 def _static_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
