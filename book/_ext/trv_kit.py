@@ -20,6 +20,8 @@ import copy
 import csv
 import io
 import json
+import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -174,12 +176,23 @@ window.MathJax = {{"options": {{"processHtmlClass": "tex2jax_process|mathjax_pro
 """
 
 
+def sheet_address(chapter_url: str, address: str) -> str:
+    """An address of the chapter's page as seen from its sheet, which links ``chapter_url``."""
+    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", address):
+        return address
+    if address.startswith("#"):
+        return chapter_url + address
+    return posixpath.normpath(posixpath.join(posixpath.dirname(chapter_url), address))
+
+
 def write_sheets(page: Path, chapter_url: str, target: Path) -> tuple[Path, Path]:
     """Write a chapter's exercise sheet (no solutions) and its solutions sheet."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     title = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
-    for link in soup.select('a[href^="#"]'):
-        link["href"] = chapter_url + link["href"]
+    # The sheet sits in downloads/, not beside the chapter: every page-relative address moves.
+    for tag in soup.select("[href], [src]"):
+        attr = "href" if tag.has_attr("href") else "src"
+        tag[attr] = sheet_address(chapter_url, tag[attr])
     for tag in soup.select("a.headerlink, button"):
         tag.decompose()
     exercises = soup.select("div.exercise")
