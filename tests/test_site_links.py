@@ -39,8 +39,7 @@ def local_addresses(page: Path) -> list[str]:
     return [
         a
         for a in parser.found
-        if not re.match(r"^([a-z][a-z0-9+.-]*:|//|#)", a, re.IGNORECASE)
-        and not a.startswith("{{")
+        if not re.match(r"^([a-z][a-z0-9+.-]*:|//|#)", a, re.IGNORECASE) and not a.startswith("{{")
     ]
 
 
