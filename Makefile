@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := -W -n --keep-going --all
 
-.PHONY: book test lint bench clean wheel pdf notebooks
+.PHONY: book test lint bench clean wheel pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,6 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	$(BIN)/python book/_ext/trv_pdf.py
 
-## notebooks: the reader notebooks alone (a site build writes them to _build/html/downloads)
-notebooks: book
 
 ## wheel: build the library's wheel into _build/wheel (the site build also serves it)
 wheel: $(STAMP)
