@@ -13,12 +13,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-## book: build the static site into _build/html, executing every chapter, then print the
-## PDFs its pages offer (the whole book and the exercise sheets), so every link resolves
+## book: build the static site into _build/html, executing every chapter
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
-	$(BIN)/python book/_ext/trv_pdf.py
-
 
 ## wheel: build the library's wheel into _build/wheel (the site build also serves it)
 wheel: $(STAMP)
@@ -29,8 +26,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks book/_ext
 	$(BIN)/ruff format --check lib tests benchmarks book/_ext
 
-## test: lint, build the book (warnings are errors) with its PDFs, then run the whole test suite
-test: lint book
+## test: lint, build the book (warnings are errors) and its PDF, then run the whole test suite
+test: lint book pdf
 	$(BIN)/python -m pytest
 
 ## data: download the public series the book uses into the cache (`python -m treasury_rv.data fetch`)
@@ -41,8 +38,8 @@ data: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-## pdf: print the PDFs again from the built site (`make book` prints them): the whole book,
-## _build/pdf/treasury-rv.pdf, with Debian's Chromium, and the kit's exercise sheets
+## pdf: the whole book as one PDF, _build/pdf/treasury-rv.pdf, printed from the built site
+## with Debian's Chromium (run `make book` first); also the kit's exercise sheets as PDFs
 pdf: $(STAMP)
 	$(BIN)/python book/_ext/trv_pdf.py
 

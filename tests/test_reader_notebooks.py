@@ -100,9 +100,6 @@ class FakeResolver:
     def warn(self, message):
         self.warnings.append(message)
 
-    def back_matter(self):
-        return []
-
 
 def convert(text, *, solutions=False, resolver=None):
     resolver = resolver or FakeResolver({"cash": "$1.56mn", "rate": 0.04321})
@@ -183,12 +180,11 @@ def test_student_copy_has_exercises_as_headings_and_no_solutions():
     assert sources[0] == "Install."
     assert sources[1] == "from treasury_rv.notebook import glue\nglue('cash', 1, display=False)"
     assert sources[2] == f"*Fig. 2.1.* A {tn.DOLLAR}5bn chart."
-    assert sources[3] == f"## Exercises\n\n### Exercise 1\n\nWhat is {tn.DOLLAR}1.56mn?\n"
-    assert sources[4:6] == [tn.ANSWER_CELL, "### Exercise 2\n\nCompute it.\n"]
-    assert sources[6] == tn.ANSWER_CELL
+    assert f"### Exercise 1\n\nWhat is {tn.DOLLAR}1.56mn?" in sources[3]
+    assert "### Exercise 2\n\nCompute it." in sources[3]
     assert "Solution" not in "".join(sources) and "It is" not in "".join(sources)
     assert "worked answer" not in "".join(sources)
-    assert sources[7:] == ["After the solution.\n", "## Further reading\n"]
+    assert sources[4:] == ["After the solution.\n", "## Further reading\n"]
     assert all(c.get("outputs", []) == [] for c in nb.cells)
     assert resolver.warnings == []
     nbformat.validate(nb)
@@ -218,11 +214,7 @@ def test_hidden_cells_right_after_a_solution_belong_to_it():
     chapter = nbformat.v4.new_notebook(cells=cells)
     student = tn.convert_notebook(chapter, FakeResolver(), solutions=False, header="h")
     solutions = tn.convert_notebook(chapter, FakeResolver(), solutions=True, header="h")
-    assert [c.source for c in student.cells if c.cell_type == "code"] == [
-        tn.ANSWER_CELL,
-        "plot()",
-        "later = 1",
-    ]
+    assert [c.source for c in student.cells if c.cell_type == "code"] == ["plot()", "later = 1"]
     assert [c.source for c in solutions.cells if c.cell_type == "code"] == [
         "answer = 42",
         "plot()",
@@ -241,93 +233,12 @@ def test_reader_header_names_the_wheel_and_the_repository():
         title="1 Repo",
         solutions=False,
         wheel_name="w.whl",
-        wheel_url="",
+        wheel_url="../downloads/w.whl",
         repository_url="https://example.org/r",
     )
-    assert "`pip install w.whl`" in header and "](" not in header
+    assert "[w.whl](../downloads/w.whl)" in header and "`pip install w.whl`" in header
     assert 'pip install "git+https://example.org/r"' in header
-    assert "without solutions" in header and "jupyterlab" in header
-    published = tn.reader_header(
-        title="1 Repo",
-        solutions=True,
-        wheel_name="w.whl",
-        wheel_url="https://book.example.org/downloads/w.whl",
-        repository_url="",
-    )
-    assert "`pip install https://book.example.org/downloads/w.whl`" in published
-
-
-GLOSSARY = """# Glossary
-
-```{glossary}
-:sorted:
-
-basis net of carry
-BNOC
-  Another name for the {term}`net basis` {cite:p}`key`.
-
-  A second paragraph.
-
-repo
-  A sale and repurchase.
-```
-"""
-
-
-def test_glossary_entries_keep_synonyms_and_paragraphs():
-    entries = tn.glossary_entries(GLOSSARY)
-    assert set(entries) == {"basis net of carry", "bnoc", "repo"}
-    assert entries["bnoc"] is entries["basis net of carry"]
-    assert entries["bnoc"].terms == ["basis net of carry", "BNOC"]
-    assert entries["bnoc"].definition == (
-        "Another name for the {term}`net basis` {cite:p}`key`.\n\nA second paragraph."
-    )
-    assert entries["repo"].definition == "A sale and repurchase."
-
-
-def test_back_matter_defines_terms_and_lists_references():
-    entries = tn.glossary_entries(GLOSSARY)
-    cells = tn.back_matter_cells(
-        [entries["repo"], entries["bnoc"]],
-        [("Duffie (2020)", "Darrell Duffie. Still the world's safe haven? <https://x.org/>")],
-        lambda text: text.replace("{term}`net basis`", "net basis"),
-    )
-    terms, references = cells
-    assert terms.startswith("## Terms used\n")
-    assert terms.index("**basis net of carry** / **BNOC**") < terms.index("**repo**")
-    assert "the net basis {cite:p}" in terms and "\n\n  A second paragraph." in terms
-    assert references == (
-        "## References\n\n- Duffie (2020). Darrell Duffie. Still the world's safe haven? "
-        "<https://x.org/>\n"
-    )
-
-
-def test_student_copy_has_an_answer_cell_under_each_exercise_and_folds_set_up_cells():
-    setup = nbformat.v4.new_code_cell("import numpy")
-    setup.metadata["tags"] = ["remove-cell"]
-    chapter = nbformat.v4.new_notebook(
-        cells=[
-            setup,
-            nbformat.v4.new_markdown_cell(
-                "```{exercise}\n:label: a\nOne?\n```\n\nBetween.\n\n"
-                "```{exercise}\n:label: b\nTwo?\n```"
-            ),
-        ]
-    )
-    student = tn.convert_notebook(chapter, FakeResolver(), solutions=False, header="h")
-    kinds = [(c.cell_type, c.source.splitlines()[0]) for c in student.cells]
-    assert kinds == [
-        ("markdown", "h"),
-        ("code", "import numpy"),
-        ("markdown", "### Exercise 1"),
-        ("code", tn.ANSWER_CELL),
-        ("markdown", "Between."),
-        ("code", tn.ANSWER_CELL),
-    ]
-    assert "### Exercise 2\n\nTwo?" in student.cells[4].source
-    assert student.cells[1].metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
-    solutions = tn.convert_notebook(chapter, FakeResolver(), solutions=True, header="h")
-    assert tn.ANSWER_CELL not in [c.source for c in solutions.cells]
+    assert "without solutions" in header
 
 
 # --- What the site build wrote ------------------------------------------------------------------
@@ -379,33 +290,6 @@ def test_reader_notebooks_are_plain_markdown_with_numbers_filled_in(docname):
     for key, spec in re.findall(r"\{glue:text\}`([\w-]+):?([^`]*)`", source):
         value = tn.escape_dollars(format_plain_text(glued[key]["data"]["text/plain"], spec))
         assert value in solutions_text, f"{docname}: glued {key} = {value!r} not in the text"
-
-
-#: A link or an image in a notebook's Markdown or HTML.
-LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|(?:href|src)\s*=\s*[\"']([^\"']*)|<(https?://[^>]+)>")
-
-
-def _site_folder_links(text: str) -> list[str]:
-    """Addresses that are not absolute web addresses: into the site's folders, dead alone."""
-    found = [next(g for g in m.groups() if g is not None) for m in LINK.finditer(text)]
-    return [a for a in found if not re.match(r"^(https?:|mailto:)", a)]
-
-
-def test_site_folder_links_are_found():
-    assert _site_folder_links(
-        "[a](../book/glossary.html#term-repo), [b](https://x.org/a_(b)), <https://y.org>, "
-        '<img src="fig.png">, [c](#top)'
-    ) == ["../book/glossary.html#term-repo", "fig.png", "#top"]
-
-
-@pytest.mark.parametrize("name", [n for d in CHAPTERS for n in tn.notebook_names(d)])
-def test_reader_notebook_links_nothing_in_the_site_and_ends_with_its_terms_and_sources(name):
-    nb = _reader(name)
-    text = _markdown(nb)
-    if not CONFIG["sphinx"]["config"].get("html_baseurl"):
-        assert not _site_folder_links(text), f"{name}: {_site_folder_links(text)[:5]}"
-    tail = [c.source.splitlines()[0] for c in nb.cells[-2:]]
-    assert tail == ["## Terms used", "## References"], tail
 
 
 @pytest.mark.parametrize("docname", CHAPTERS)
@@ -575,27 +459,11 @@ def test_reader_notebook_runs_in_a_fresh_kernel_with_offline_charts(name, reader
     charts = [m for m in models.values() if "_esm" in m.get("state", {})]
     if "charts." in "\n".join(c.source for c in nb.cells if c.cell_type == "code"):
         assert charts, f"{name}: no chart widget was drawn"
-    # The chart library travels once, with the first chart; the others wait for it.
-    libraries = [m for m in charts if len(m["state"]["_esm"]) > 500_000]
-    assert len(libraries) == (1 if charts else 0), f"{name}: {len(libraries)} copies of the library"
     for model in charts:
         esm = model["state"]["_esm"]
+        assert len(esm) > 500_000, "the chart widget does not carry the Vega libraries"
         assert not re.search(r"""(import|from)\s*["']https?://""", esm)
         assert not CDN.search(esm)
-    # Each chart output carries a static view, for viewers without a kernel.
-    views = [o["data"] for o in outputs if WIDGET_VIEW in o.get("data", {})]
-    chart_views = [d for d in views if "application/vnd.vegalite.v6+json" in d]
-    assert len(chart_views) == len(charts)
-    for data in chart_views:
-        assert data["image/svg+xml"].lstrip().startswith("<svg")
-        assert "JupyterChart object" not in data["text/plain"]
-    # Saved as JupyterLab saves it (outputs, without the widget state: its default), the
-    # student's executed notebook stays light.
-    if tn.SOLUTIONS_SUFFIX not in name:
-        saved = nbformat.from_dict(json.loads(json.dumps(nb)))
-        saved.metadata.pop("widgets", None)
-        size = len(nbformat.writes(saved).encode())
-        assert size <= 1_500_000, f"{name}: {size / 1e6:.2f} MB executed"
     if "panel(" in "\n".join(c.source for c in nb.cells):
         views = [
             o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})

@@ -6,9 +6,9 @@ of contents) it writes, under ``_build/html/downloads/``:
 - ``<chapter>-exercises.html``: the chapter's exercises, without solutions;
 - ``<chapter>-exercise-solutions.html``: each exercise followed by its solution;
 - ``figures/<chapter>/<figure>.svg``, ``<figure>.png`` (twice the screen size) and
-  ``<figure>.csv`` (the chart's data, one table per figure), on a white background in the
-  light palette, named after the figure's label;
-- ``<chapter>-figures.zip``: the same figures in one file, with their captions and licence.
+  ``<figure>.csv`` (the chart's data; ``<figure>-2.csv`` and on for a chart with several data
+  sets), on a white background in the light palette, named after the figure's label;
+- ``<chapter>-figures.zip``: the same figures in one file.
 
 ``make pdf`` prints the two sheets as PDFs beside them. The ``{trv-kit}`` directive puts the
 table of these downloads (and of the chapter's reader notebooks) on the teaching page.
@@ -19,8 +19,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import posixpath
-import re
 import zipfile
 from pathlib import Path
 
@@ -132,38 +130,11 @@ def write_figures(page: Path, target: Path) -> list[Path]:
         svg.write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")
         png.write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
         written += [svg, png]
-        tables = list(spec.get("datasets", {}).values())
-        if tables:
-            # One table per figure: a chart drawn from several tables gets a column naming each.
-            rows = (
-                tables[0]
-                if len(tables) == 1
-                else [{"table": n, **row} for n, t in enumerate(tables, start=1) for row in t]
-            )
-            data = target / f"{name}.csv"
+        for i, rows in enumerate(spec.get("datasets", {}).values(), start=1):
+            data = target / (f"{name}.csv" if i == 1 else f"{name}-{i}.csv")
             data.write_text(_csv_text(rows), encoding="utf-8")
             written.append(data)
     return written
-
-
-def figure_captions(page: Path) -> str:
-    """Each figure of a built page with its caption, as plain text (a figure pack's README)."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    lines = []
-    for name, _ in chart_figures(page):
-        figure = soup.find("figure", id=name)
-        caption = figure.find("figcaption") if figure is not None else None
-        text = caption.get_text(" ", strip=True) if caption is not None else "(no caption)"
-        lines.append(f"{name}: {text}")
-    return "\n\n".join(lines) + "\n"
-
-
-#: The licence note in every figure pack.
-FIGURE_LICENCE = (
-    "Figures and their data from Treasury Relative Value, licensed under Creative Commons "
-    "Attribution 4.0 International (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/\n"
-    "Credit the book and the sources each caption names. Model output is illustrative.\n"
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,23 +175,12 @@ window.MathJax = {{"options": {{"processHtmlClass": "tex2jax_process|mathjax_pro
 """
 
 
-def sheet_address(chapter_url: str, address: str) -> str:
-    """An address of the chapter's page as seen from its sheet, which links ``chapter_url``."""
-    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", address):
-        return address
-    if address.startswith("#"):
-        return chapter_url + address
-    return posixpath.normpath(posixpath.join(posixpath.dirname(chapter_url), address))
-
-
 def write_sheets(page: Path, chapter_url: str, target: Path) -> tuple[Path, Path]:
     """Write a chapter's exercise sheet (no solutions) and its solutions sheet."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     title = soup.find("h1").get_text(" ", strip=True).rstrip("#").strip()
-    # The sheet sits in downloads/, not beside the chapter: every page-relative address moves.
-    for tag in soup.select("[href], [src]"):
-        attr = "href" if tag.has_attr("href") else "src"
-        tag[attr] = sheet_address(chapter_url, tag[attr])
+    for link in soup.select('a[href^="#"]'):
+        link["href"] = chapter_url + link["href"]
     for tag in soup.select("a.headerlink, button"):
         tag.decompose()
     exercises = soup.select("div.exercise")
@@ -263,8 +223,6 @@ def write_kit(app, exception) -> None:
         with zipfile.ZipFile(downloads / f"{stem}-figures.zip", "w", zipfile.ZIP_DEFLATED) as zf:
             for path in figures:
                 zf.write(path, f"{stem}-figures/{path.name}")
-            zf.writestr(f"{stem}-figures/CAPTIONS.txt", figure_captions(page))
-            zf.writestr(f"{stem}-figures/LICENCE.txt", FIGURE_LICENCE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,22 +4,15 @@ For every chapter executed by MyST-NB, writes two notebooks under ``downloads/``
 site, made from the executed chapter:
 
 - ``<chapter>.ipynb``, for students: the text in plain Markdown (every glued number filled in,
-  equations as ``$$…$$`` numbered as on the site, exercises as headings, an empty answer cell
-  under each), without the solutions;
+  equations as ``$$…$$``, citations as "(Author Year)" linked to the bibliography page,
+  glossary terms linked to the glossary, exercises as headings), without the solutions;
 - ``<chapter>-solutions.ipynb``: the same with every solution under its exercise.
-
-A notebook stands alone: it does not link into the site's folders, which a notebook opened on
-its own (in JupyterLab, on GitHub) cannot reach. A glossary term is plain text, defined in a
-"Terms used" cell at the end; a citation reads "Author (Year)", with the full entries and their
-addresses in a "References" cell at the end; equation, figure and section references read as
-on the site ("equation (2.7)", "Fig. 2.1"). Only when the book's published address is set
-(``html_baseurl``) do references to other pages link there, absolutely.
 
 Both run in any Jupyter kernel that has the library installed: the one line that imports
 MyST-NB's ``glue`` imports :func:`treasury_rv.notebook.glue` instead, and outputs are cleared
-(a kernel re-creates them). The first cell says how to install the library, as pip commands:
-the wheel this build writes to ``downloads/`` (also ``make wheel``) or the repository, whose
-address is the one setting ``trv_repository_url``. Each chapter page links both
+(a kernel re-creates them). The first cell says how to install the library: the wheel this
+build writes to ``downloads/`` (also ``make wheel``) or ``pip install`` from the repository,
+whose address is the one setting ``trv_repository_url``. Each chapter page links both
 notebooks under its title and in the theme's download menu.
 
 The conversion itself (:func:`convert_notebook`) knows nothing of Sphinx: a :class:`Resolver`
@@ -28,7 +21,6 @@ supplies the numbers, links and labels, so it is tested on its own.
 
 from __future__ import annotations
 
-import functools
 import json
 import posixpath
 import re
@@ -70,14 +62,6 @@ ADMONITIONS = {
     "warning": "Warning",
 }
 CODE_DIRECTIVES = {"code", "code-block", "sourcecode"}
-#: Where an exercise of the student's copy ends: an empty answer cell goes there.
-ANSWER_MARK = "<!-- trv-answer -->"
-#: The first line of the empty cell under each exercise of the student's copy.
-ANSWER_CELL = "# Your answer"
-#: Cell tags of the chapter's code whose source a notebook shows folded: the set-up and the
-#: checks the site hides (``remove-cell``: outputs folded too).
-HIDDEN_SOURCE_TAGS = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
-HIDDEN_OUTPUT_TAGS = {"hide-cell", "remove-cell"}
 
 
 class Resolver(Protocol):
@@ -88,7 +72,6 @@ class Resolver(Protocol):
     def equation_number(self, label: str) -> str: ...
     def figure_label(self, name: str) -> str: ...
     def warn(self, message: str) -> None: ...
-    def back_matter(self) -> list[str]: ...
 
 
 # --- Markdown text ------------------------------------------------------------------------------
@@ -333,8 +316,7 @@ def _convert_directive(
         if "label" in d.options:
             state.exercises[d.options["label"]] = state.count
         title = f": {convert_inline(d.argument, resolver, substitutions)}" if d.argument else ""
-        answer = "" if state.solutions else f"\n\n{ANSWER_MARK}"
-        return f"### Exercise {state.count}{title}\n\n{body()}{answer}"
+        return f"### Exercise {state.count}{title}\n\n{body()}"
     if d.name in ("solution", "solution-start"):
         number = state.exercises.get(d.argument)
         if number is None:
@@ -393,29 +375,21 @@ def convert_notebook(
     for cell in executed.cells:
         if cell.cell_type == "markdown":
             text = convert_markdown(cell.source, resolver, state, substitutions)
-            parts = text.split(ANSWER_MARK)
-            for n, part in enumerate(parts):
-                if part.strip():
-                    cells.append(nbformat.v4.new_markdown_cell(part.strip() + "\n"))
-                if n < len(parts) - 1:
-                    cells.append(nbformat.v4.new_code_cell(ANSWER_CELL))
+            if text.strip():
+                cells.append(nbformat.v4.new_markdown_cell(text))
         elif cell.cell_type == "code" and not solutions and _part_of_solution(cell, state):
             continue
         elif cell.cell_type == "code":
             state.after_solution = state.after_solution and _hidden(cell)
             code = nbformat.v4.new_code_cell(convert_code(cell.source, resolver))
-            tags = set(cell.metadata.get("tags", []))
-            if tags & HIDDEN_SOURCE_TAGS:
+            if "hide-input" in cell.metadata.get("tags", []):
                 code.metadata["jupyter"] = {"source_hidden": True}
-            if tags & HIDDEN_OUTPUT_TAGS:
-                code.metadata["jupyter"]["outputs_hidden"] = True
             cells.append(code)
             figure = cell.metadata.get("mystnb", {}).get("figure", {})
             if figure.get("caption"):
                 label = resolver.figure_label(figure["name"]) if figure.get("name") else ""
                 caption = convert_inline(figure["caption"], resolver, substitutions)
                 cells.append(nbformat.v4.new_markdown_cell(f"*{label}* {caption}".strip()))
-    cells += [nbformat.v4.new_markdown_cell(text) for text in resolver.back_matter()]
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number}"
     notebook = nbformat.v4.new_notebook(cells=cells)
@@ -429,19 +403,12 @@ def convert_notebook(
 def reader_header(
     *, title: str, solutions: bool, wheel_name: str, wheel_url: str, repository_url: str
 ) -> str:
-    """The first cell of a reader notebook: what it is and how to install the library.
-
-    ``wheel_url`` is the wheel's absolute address when the book's published address is set,
-    else empty: the notebook then names the wheel the reader saved beside it.
-    """
+    """The first cell of a reader notebook: what it is and how to install the library."""
     kind = "with worked solutions" if solutions else "exercises without solutions"
-    if wheel_url:
-        install = [f"- the wheel served with the book: `pip install {wheel_url}`;"]
-    else:
-        install = [
-            f"- the wheel served with the book ({wheel_name}, from the book's downloads, where "
-            f"this notebook came from): `pip install {wheel_name}` in the folder you saved it to;"
-        ]
+    install = [
+        f"- the wheel served with the book, [{wheel_name}]({wheel_url}): download it, then "
+        f"`pip install {wheel_name}`;",
+    ]
     if repository_url:
         install.append(f'- or from the repository: `pip install "git+{repository_url}"`.')
     return "\n".join(
@@ -454,81 +421,20 @@ def reader_header(
             *install,
             "",
             "It brings what the chapter needs (NumPy, pandas, SciPy, Altair with offline "
-            "charts, ipywidgets) but not Jupyter itself: `pip install jupyterlab` beside it if "
-            "you have none. Nothing else is downloaded when the notebook runs. Then run all "
-            "cells (*Run → Run All Cells*). The numbers in the text were computed when the book "
-            "was built; the cells compute them again with the library. The terms the chapter "
-            "uses and the works it cites are listed at the end.",
+            "charts, ipywidgets); nothing else is downloaded when the notebook runs. Then "
+            "run all cells (*Run → Run All Cells*). The numbers in the text were computed when "
+            "the book was built; the cells compute them again with the library.",
         ]
     )
-
-
-# --- Glossary and references -------------------------------------------------------------------
-
-
-@dataclass
-class GlossaryEntry:
-    """One entry of the book's glossary: its terms (a name and its synonyms) and definition."""
-
-    terms: list[str]
-    definition: str
-
-
-def glossary_entries(text: str) -> dict[str, GlossaryEntry]:
-    """Lower-cased term -> its entry, for every ``{glossary}`` directive of a MyST page."""
-    found: dict[str, GlossaryEntry] = {}
-    for block in _split_blocks(text.splitlines()):
-        if not isinstance(block, Directive) or block.name != "glossary":
-            continue
-        entry: GlossaryEntry | None = None
-        for line in block.body:
-            if not line.strip():
-                if entry is not None and entry.definition:
-                    entry.definition += "\n"
-                continue
-            if not line[0].isspace():
-                if entry is None or entry.definition:
-                    entry = GlossaryEntry([], "")
-                entry.terms.append(line.strip())
-                found[line.strip().lower()] = entry
-            elif entry is not None:
-                entry.definition += line.strip() + "\n"
-    for entry in found.values():
-        entry.definition = re.sub(r"\n{2,}", "\n\n", entry.definition).strip()
-    return found
-
-
-def back_matter_cells(
-    terms: list[GlossaryEntry],
-    references: list[tuple[str, str]],
-    define: Callable[[str], str],
-) -> list[str]:
-    """The cells a reader notebook ends with: the terms it uses and the works it cites.
-
-    ``define`` turns a definition's MyST into Markdown; ``references`` are ``(label, entry)``.
-    """
-    cells = []
-    if terms:
-        lines = ["## Terms used", ""]
-        for entry in sorted(terms, key=lambda e: e.terms[0].lower()):
-            name = " / ".join(f"**{t}**" for t in entry.terms)
-            lines.append(f"- {name}: {define(entry.definition)}".replace("\n\n", "\n\n  "))
-        cells.append("\n".join(lines) + "\n")
-    if references:
-        lines = ["## References", ""]
-        lines += [f"- {label}. {entry}" for label, entry in references]
-        cells.append("\n".join(lines) + "\n")
-    return cells
 
 
 # --- The build ---------------------------------------------------------------------------------
 
 
 def _node_markdown(
-    node: nodes.Node, link: Callable[[nodes.Element], str | None], *, parens: bool = False
+    node: nodes.Node, link: Callable[[nodes.Element], str], *, parens: bool = False
 ) -> str:
-    """Resolved reference nodes (a link, a citation) as Markdown; a link only where ``link``
-    gives an address, else the reference's text.
+    """Resolved reference nodes (a link, a citation) as Markdown.
 
     With ``parens``, square brackets outside links become parentheses: a citation reads
     "(Author, Year)" and its brackets cannot be taken for a Markdown link.
@@ -538,61 +444,16 @@ def _node_markdown(
         return text.translate(str.maketrans("[]", "()")) if parens else text
     if isinstance(node, nodes.reference):
         inner = "".join(_node_markdown(child, link) for child in node.children)
-        address = link(node)
-        return f"[{inner}]({address})" if address else inner
+        return f"[{inner}]({link(node)})"
     return "".join(_node_markdown(child, link, parens=parens) for child in node.children)
 
 
-_EXPLICIT = re.compile(r"^(?P<title>.+?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
-
-
-@functools.cache
-def bibliography_entries(paths: tuple[str, ...]) -> dict[str, tuple[str, str]]:
-    """Key -> ``(label, entry)`` in Markdown for every entry of the BibTeX files.
-
-    The label is "Author (Year)", as the text cites; the entry is the book's bibliography style
-    (author–year, with the work's address where the file gives one).
-    """
-    from pybtex.database import BibliographyData, parse_file
-    from pybtex.plugin import find_plugin
-
-    data = BibliographyData()
-    for path in paths:
-        for key, entry in parse_file(path).entries.items():
-            data.add_entry(key, entry)
-    style = find_plugin("pybtex.style.formatting", "authoryear")()
-    found = {}
-    for formatted in style.format_entries(data.entries.values()):
-        who, _, year = formatted.label.rpartition(", ")
-        label = escape_dollars(f"{who} ({year})")
-        text = re.sub(r"\s+", " ", formatted.text.render_as("text")).strip()
-        # Addresses as autolinks, which may hold brackets a Markdown link would end at.
-        text = re.sub(r"\bURL: (\S+?)\.?(?=\s|$)", r"<\1>", text)
-        text = re.sub(r"\bdoi:(\S+?)\.?(?=\s|$)", r"<https://doi.org/\1>", text)
-        found[formatted.key] = (label, escape_dollars(text))
-    return found
-
-
 class SphinxResolver:
-    """Numbers, labels and the back matter of one reader notebook, from the finished build.
+    """Numbers and links of one chapter from the finished build (see :class:`Resolver`)."""
 
-    References to other pages link to the published book when ``site_base`` (the absolute
-    address, ending in ``/``) is given, and are plain text otherwise.
-    """
-
-    def __init__(
-        self,
-        app,
-        docname: str,
-        glue_data: dict,
-        site_base: str,
-        glossary: dict[str, GlossaryEntry],
-    ) -> None:
-        self.app, self.docname, self.glue_data, self.base = app, docname, glue_data, site_base
+    def __init__(self, app, docname: str, glue_data: dict, site_prefix: str) -> None:
+        self.app, self.docname, self.glue_data, self.prefix = app, docname, glue_data, site_prefix
         self.page = app.builder.get_target_uri(docname)
-        self.glossary = glossary
-        self.terms: list[GlossaryEntry] = []
-        self.cited: list[str] = []
 
     def warn(self, message: str) -> None:
         from sphinx.util import logging
@@ -610,23 +471,27 @@ class SphinxResolver:
             return data["text/markdown"]
         return escape_dollars(format_plain_text(data.get("text/plain", ""), spec))
 
-    def _link(self, ref: nodes.Element) -> str | None:
-        uri = ref.get("refuri", "")
-        if re.match(r"^[a-z]+:", uri):
-            return uri
-        if not uri or not self.base:  # this page, or a site the notebook cannot reach
-            return None
-        return self.base + posixpath.normpath(posixpath.join(posixpath.dirname(self.page), uri))
+    def _link(self, ref: nodes.Element) -> str:
+        if ref.get("refuri"):
+            uri = ref["refuri"]
+            if re.match(r"^[a-z]+:", uri):
+                return uri
+            uri = posixpath.normpath(posixpath.join(posixpath.dirname(self.page), uri))
+        else:
+            uri = f"{self.page}#{ref.get('refid', '')}"
+        return self.prefix + uri
 
     def _resolve(self, role: str, content: str) -> nodes.Element | None:
         from sphinx.addnodes import pending_xref
 
-        match = _EXPLICIT.match(content)
+        match = re.match(r"^(?P<title>.+?)\s*<(?P<target>[^<>]+)>$", content, re.DOTALL)
         title, target = (match["title"], match["target"]) if match else (content, content)
         domain, _, typ = role.rpartition(":") if role.startswith("cite") else ("", "", role)
         domain = domain or {"eq": "math", "cite": "cite"}.get(typ, "std")
         if role == "cite":
             domain, typ = "cite", "p"
+        if typ == "term":
+            target = target.lower()
         node = pending_xref(
             content,
             nodes.inline(title, title),
@@ -642,21 +507,10 @@ class SphinxResolver:
         )
 
     def xref(self, role: str, content: str) -> str:
-        if role == "term":
-            match = _EXPLICIT.match(content)
-            title, target = (match["title"], match["target"]) if match else (content, content)
-            entry = self.glossary.get(re.sub(r"\s+", " ", target).strip().lower())
-            if entry is None:
-                self.warn(f"no glossary entry for {{term}}`{content}`")
-            elif entry not in self.terms:
-                self.terms.append(entry)
-            return escape_dollars(title)
         resolved = self._resolve(role, content)
         if resolved is None:
             self.warn(f"cannot resolve {{{role}}}`{content}`")
             return content
-        if role.startswith("cite"):
-            self.cited += [k.strip() for k in content.split(",") if k.strip() not in self.cited]
         return _node_markdown(resolved, self._link, parens=role.startswith("cite"))
 
     def equation_number(self, label: str) -> str:
@@ -666,25 +520,6 @@ class SphinxResolver:
     def figure_label(self, name: str) -> str:
         resolved = self._resolve("numref", name)
         return resolved.astext() + "." if resolved is not None else ""
-
-    def back_matter(self) -> list[str]:
-        """The "Terms used" and "References" cells (definitions may cite and add works)."""
-        definer = SphinxResolver(self.app, self.docname, {}, self.base, self.glossary)
-        definer.cited = self.cited
-
-        def define(text: str) -> str:
-            return convert_inline(text, definer, {})
-
-        bib = bibliography_entries(
-            tuple(str(Path(self.app.srcdir, p)) for p in self.app.config.bibtex_bibfiles)
-        )
-        terms = list(self.terms)
-        cells = back_matter_cells(terms, [], define)  # defines first: definitions cite too
-        references = [bib[k] for k in dict.fromkeys(self.cited) if k in bib]
-        missing = [k for k in self.cited if k not in bib]
-        if missing:
-            self.warn(f"cited keys not in the bibliography: {missing}")
-        return cells + back_matter_cells([], sorted(references), define)
 
 
 def executed_chapters(app) -> dict[str, Path]:
@@ -748,20 +583,10 @@ def build_wheel(root: Path, dest: Path) -> Path:
     return wheel
 
 
-def published_base(app) -> str:
-    """The book's published address (``html_baseurl``) ending in ``/``, or "" when unset."""
+def _site_prefix(app) -> str:
+    """How a reader notebook (in ``downloads/``) links to a page: the site's address, if set."""
     base = app.config.html_baseurl
-    return base.rstrip("/") + "/" if base else ""
-
-
-def book_glossary(app) -> dict[str, GlossaryEntry]:
-    """Every glossary entry of the book, read from the pages that define terms."""
-    std = app.env.get_domain("std")
-    pages = {docname for (kind, _), (docname, _) in std.objects.items() if kind == "term"}
-    found: dict[str, GlossaryEntry] = {}
-    for docname in sorted(pages):
-        found.update(glossary_entries(Path(app.env.doc2path(docname)).read_text("utf-8")))
-    return found
+    return base.rstrip("/") + "/" if base else "../"
 
 
 def write_reader_notebooks(app, exception) -> None:
@@ -769,8 +594,7 @@ def write_reader_notebooks(app, exception) -> None:
         return
     downloads = Path(app.outdir, DOWNLOADS)
     wheel = build_wheel(Path(app.confdir), downloads)
-    base = published_base(app)
-    glossary = book_glossary(app)
+    prefix = _site_prefix(app)
     substitutions = {"trv_repository_url": app.config.trv_repository_url}
     substitutions.update(app.config.myst_substitutions or {})
     folder = Path(app.outdir).parent / "jupyter_execute"
@@ -778,15 +602,15 @@ def write_reader_notebooks(app, exception) -> None:
         executed = nbformat.read(path, as_version=4)
         glue_path = folder / f"{docname}.glue.json"
         glue_data = json.loads(glue_path.read_text("utf-8")) if glue_path.is_file() else {}
+        resolver = SphinxResolver(app, docname, glue_data, prefix)
         number = ".".join(map(str, app.env.toc_secnumbers.get(docname, {}).get("", ())))
         title = f"{number} {app.env.titles[docname].astext()}".strip()
         for name, solutions in zip(notebook_names(docname), (False, True), strict=True):
-            resolver = SphinxResolver(app, docname, glue_data, base, glossary)
             header = reader_header(
                 title=title,
                 solutions=solutions,
                 wheel_name=wheel.name,
-                wheel_url=f"{base}{DOWNLOADS}/{wheel.name}" if base else "",
+                wheel_url=prefix + f"{DOWNLOADS}/{wheel.name}",
                 repository_url=app.config.trv_repository_url,
             )
             notebook = convert_notebook(

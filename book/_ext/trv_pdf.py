@@ -73,12 +73,6 @@ PREPARE_PAGE = """() => {
   return solutions.length;
 }"""
 
-#: No heading is left alone at the foot of a page: it goes over with what follows it.
-KEEP_HEADINGS = (
-    "h1, h2, h3, h4, h5, h6, .admonition-title, caption { break-after: avoid; "
-    "page-break-after: avoid; break-inside: avoid; }"
-)
-
 _COVER = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm; }}
 body {{ font-family: system-ui, "DejaVu Sans", Arial, sans-serif; color: #222; }}
@@ -176,7 +170,6 @@ def print_page(context, url: str, pdf_options: dict) -> bytes:
                 f"document.querySelectorAll('div.trv-chart[data-drawn=true]').length === {charts}",
                 timeout=60_000,
             )
-        page.add_style_tag(content=KEEP_HEADINGS)
         page.evaluate(PREPARE_PAGE)
         page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
         page.evaluate("() => window.trvFitEquations && window.trvFitEquations()")
@@ -282,10 +275,7 @@ def build(site: Path, out: Path) -> dict[str, float]:
         for page, number in zip(writer.pages, numbers.pages, strict=True):
             page.merge_page(number)
         browser.close()
-    # Merging the page numbers leaves every page's content uncompressed (16 of 20 MB): deflate
-    # it again. Each printed page embeds the same images: keep one copy of each.
-    for page in writer.pages:
-        page.compress_content_streams(level=9)
+    # Each printed page embeds the same fonts and images: keep one copy of each.
     writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
     writer.add_metadata({"/Title": config["title"], "/Author": config.get("author", "")})
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,9 @@ and picks the renderer for where the chapter runs:
   its Vega-Lite spec as JSON; the site's own script (served from ``_static/``) draws every such
   chart with the Vega bundle shipped with the site, so no page loads anything from another host;
 - in a live kernel (JupyterLab, Notebook 7, VS Code), Altair's ``JupyterChart`` widget in
-  offline mode: the Vega libraries (from ``vl-convert-python``) travel with the first chart a
-  kernel draws, which leaves them to the later charts, so a saved notebook holds them once and
-  the charts draw, and their sliders work, with no network. Beside the widget each output keeps
-  a static view, an SVG image and the Vega-Lite spec, which a viewer without a kernel (GitHub,
-  nbviewer, a file preview) shows. Jupyter's built-in Vega renderer cannot be used: it draws
-  Vega-Lite v3 to v5 only, and Altair 6 writes v6.
+  offline mode: the Vega libraries travel with the widget (from ``vl-convert-python``), so the
+  charts draw, and their sliders work, with no network. Jupyter's built-in Vega renderer cannot
+  be used: it draws Vega-Lite v3 to v5 only, and Altair 6 writes v6.
 
 The theme uses the Okabe–Ito palette (distinguishable with the common colour-vision
 deficiencies); the site's script swaps in a lighter variant of the same hues in dark mode.
@@ -24,7 +21,6 @@ DataFrames from the numeric modules and returns an Altair chart.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import itertools
@@ -32,7 +28,6 @@ import json
 import math
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -317,90 +312,16 @@ def _fixed_widths(spec: Any, width: int) -> Any:
     return spec
 
 
-#: Name under which the first live chart of a kernel leaves the chart library for the others.
-LIBRARY_GLOBAL = "trvAltairChart"
-
-#: The module of every live chart after the first: it waits for the library the first left.
-_LOADER_ESM = f"""
-async function library() {{
-  for (let i = 0; i < 600 && !globalThis.{LIBRARY_GLOBAL}; i++) {{
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }}
-  return globalThis.{LIBRARY_GLOBAL};
-}}
-export default {{
-  async render(context) {{
-    const chart = await library();
-    if (!chart) {{
-      context.el.textContent = "Run the chapter from its first cell to draw this chart.";
-      return;
-    }}
-    return chart.render(context);
-  }},
-}};
-"""
-
-
-@functools.cache
-def _library_esm() -> str:
-    """Altair's chart widget module with the Vega libraries inlined, left as a global."""
-    import vl_convert
-    from altair.utils._importers import vl_version_for_vl_convert
-
-    source = (Path(alt.__file__).parent / "jupyter" / "js" / "index.js").read_text("utf-8")
-    body = [
-        line
-        for line in source.splitlines()
-        if not line.startswith("import") and line.strip() != "export default { render }"
-    ]
-    body += [f"globalThis.{LIBRARY_GLOBAL} = {{ render }};", "export default { render };"]
-    return vl_convert.javascript_bundle("\n".join(body), vl_version=vl_version_for_vl_convert())
-
-
-class _LiveChart(alt.JupyterChart):
-    """Altair's chart widget; the first of a kernel carries the chart library, later ones not."""
-
-
-class _FirstLiveChart(_LiveChart):
-    pass
-
-
-_library_sent = False
-
-
-def _static_view(spec: dict[str, Any]) -> dict[str, Any]:
-    """A chart as a viewer without a kernel shows it: an SVG image and the Vega-Lite spec.
-
-    SVG rather than PNG: a few times smaller for the book's charts, and sharp at any zoom.
-    """
-    import vl_convert
-
-    return {
-        "image/svg+xml": vl_convert.vegalite_to_svg(spec),
-        "application/vnd.vegalite.v6+json": spec,
-        "text/plain": f"<chart: {_description(spec)}>",
-    }
-
-
 def _live_renderer(spec: dict[str, Any], **metadata: Any) -> Any:
     """Altair renderer for a live kernel (see :func:`enable`).
 
     A widget's output area gives a ``"container"``-width chart no width to fill, so those
-    charts get the theme's default width. Beside the widget, each output keeps a static view
-    (:func:`_static_view`) for viewers without a kernel.
+    charts get the theme's default width.
     """
-    global _library_sent
+    from altair.vegalite.v6.display import jupyter_renderer
+
     width = theme_config()["config"]["view"]["continuousWidth"]
-    spec = _fixed_widths(spec, width)
-    if not _library_sent:
-        _FirstLiveChart._esm = _library_esm()
-        widget = _FirstLiveChart(chart=alt.Chart.from_dict(spec))
-        _library_sent = True
-    else:
-        widget = _LiveChart(chart=alt.Chart.from_dict(spec))
-    static = _static_view(spec)
-    data, *metadata_part = widget._repr_mimebundle_()
-    return ({**static, **data, "text/plain": static["text/plain"]}, *metadata_part)
+    return jupyter_renderer(_fixed_widths(spec, width), **metadata)
 
 
 def enable() -> None:
@@ -421,9 +342,10 @@ def enable() -> None:
         alt.renderers.register(RENDERER_NAME, _static_renderer)
         alt.renderers.enable(RENDERER_NAME)
     else:
-        _LiveChart._esm = _LOADER_ESM
+        # The renderer would switch the widget offline only at the first chart; do it now.
+        alt.JupyterChart.enable_offline()
         alt.renderers.register(LIVE_RENDERER, _live_renderer)
-        alt.renderers.enable(LIVE_RENDERER)
+        alt.renderers.enable(LIVE_RENDERER, offline=True)
 
 
 def slider(
