@@ -161,8 +161,11 @@ def defer_scripts(app, pagename, templatename, context, doctree) -> None:
     """Make every script file the page loads deferred, so none holds up the first paint.
 
     ``documentation_options.js`` stays as it is: inline scripts after it extend the object
-    it defines.
+    it defines. The search page keeps them as they are: its own scripts, written after the
+    head, call ``_ready`` from ``doctools.js`` as soon as they load.
     """
+    if pagename == "search":
+        return
     for script in context.get("script_files", []):
         name = script.filename or ""
         if not name or "documentation_options" in name:
