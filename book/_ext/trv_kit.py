@@ -147,6 +147,7 @@ _SHEET = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="../_static/favicon.svg">
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }}
