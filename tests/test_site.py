@@ -36,6 +36,8 @@ def _pages() -> list[str]:
 
 PAGES = _pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+# Pages that draw charts: every chapter and the trades-today page.
+CHARTED = CHAPTERS + [p for p in PAGES if p == "book/today.html"]
 
 
 try:
@@ -47,6 +49,7 @@ except ImportError:  # the browser fixture skips these tests without playwright
 def test_site_was_built():
     assert (SITE / "index.html").is_file(), f"no built site at {SITE}: run `make book` first"
     assert CHAPTERS, "the built site has no chapter pages"
+    assert "book/today.html" in CHARTED, "the built site has no trades-today page"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -139,7 +142,7 @@ def test_page_loads_offline_without_errors(browser, server, path):
         visit.close()
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
+@pytest.mark.parametrize("path", CHARTED)
 def test_every_chart_drawn_and_every_control_alive(browser, server, path):
     visit = PageVisit(browser, server, path)
     try:
@@ -186,7 +189,7 @@ def test_every_chart_drawn_and_every_control_alive(browser, server, path):
         visit.close()
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
+@pytest.mark.parametrize("path", CHARTED)
 def test_charts_redraw_in_dark_mode_and_fit_a_phone(browser, server, path):
     visit = PageVisit(browser, server, path, dark=True, width=390)
     try:
@@ -208,7 +211,7 @@ def test_charts_redraw_in_dark_mode_and_fit_a_phone(browser, server, path):
         visit.close()
 
 
-@pytest.mark.parametrize("path", CHAPTERS)
+@pytest.mark.parametrize("path", CHARTED)
 def test_no_live_widgets_on_static_pages(browser, server, path):
     html = (SITE / path).read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-view+json" not in html
