@@ -39,6 +39,7 @@ from fontTools import subset
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from sphinx.builders.html._assets import _JavaScript
 
 from treasury_rv._site import STATIC_SITE_ENV
 
@@ -126,6 +127,29 @@ def write_vega_bundle(app, exception) -> None:
     target.write_text(_vega_bundle_source(), encoding="utf-8")
 
 
+def write_root_redirect(app, exception) -> None:
+    """Write the site root's ``index.html``: a redirect to the first page that names the icon.
+
+    Runs before the table-of-contents extension's own redirect, which is a bare ``meta``
+    tag and is written only when no ``index.html`` exists.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    root = app.config.root_doc
+    target = f"{root}.html"
+    title = app.config.html_title
+    icon = f"_static/{Path(app.config.html_favicon).name}"
+    Path(app.outdir, "index.html").write_text(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="icon" href="{icon}">\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
+        f'</head>\n<body>\n<p><a href="{target}">{title}</a></p>\n</body>\n</html>\n',
+        encoding="utf-8",
+    )
+
+
 def add_page_assets(app, pagename, templatename, context, doctree) -> None:
     """Add the chart script to pages with charts and the maths script to pages with maths.
 
@@ -162,16 +186,21 @@ def defer_scripts(app, pagename, templatename, context, doctree) -> None:
 
     ``documentation_options.js`` stays as it is: inline scripts after it extend the object
     it defines. The search page keeps them as they are: its own scripts, written after the
-    head, call ``_ready`` from ``doctools.js`` as soon as they load.
+    head, call ``_ready`` from ``doctools.js`` as soon as they load. Sphinx shares one
+    script object among all pages, so each page gets deferred copies, never the originals.
     """
     if pagename == "search":
         return
-    for script in context.get("script_files", []):
-        name = script.filename or ""
-        if not name or "documentation_options" in name:
-            continue
-        if "async" not in script.attributes and "defer" not in script.attributes:
-            script.attributes["defer"] = "defer"
+    context["script_files"] = [_deferred(script) for script in context.get("script_files", [])]
+
+
+def _deferred(script):
+    """``script`` as a deferred script file, or unchanged if inline, async or already deferred."""
+    name = script.filename or ""
+    attributes = dict(script.attributes)
+    if not name or "documentation_options" in name or {"async", "defer"} & attributes.keys():
+        return script
+    return _JavaScript(name, priority=script.priority, **attributes, defer="defer")
 
 
 def _used_icons(out: Path) -> set[str]:
@@ -450,6 +479,7 @@ def setup(app):
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", defer_scripts, priority=960)
     app.connect("build-finished", write_vega_bundle)
+    app.connect("build-finished", write_root_redirect, priority=400)
     app.connect("build-finished", lighten_pages)
     app.connect("build-finished", subset_icon_fonts)
     app.connect("build-finished", trim_icon_styles)
